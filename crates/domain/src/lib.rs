@@ -1,0 +1,11 @@
+//! Types and rules of Smart City Werkstatt. Nothing in here performs I/O: values are parsed once at the
+//! edge (`parse`, don't validate) and the rules (size classes, permissions, throttling) are plain functions.
+
+pub mod account;
+pub mod municipality;
+pub mod permission;
+pub mod role;
+pub mod throttle;
+pub mod validation;
+
+pub use validation::{FieldError, FieldErrors};

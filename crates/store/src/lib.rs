@@ -1,0 +1,14 @@
+//! Persistence for Smart City Werkstatt on SQLite (embedded default) or PostgreSQL.
+//!
+//! One `Db` enum, one SQL text with `$N` placeholders for both where possible (sqlx-sqlite accepts them),
+//! and the `on_db!` macro that expands one body per arm. Every query of city data takes the municipality.
+
+mod db;
+pub mod mail;
+pub mod municipalities;
+pub mod network;
+pub mod pages;
+pub mod tokens;
+pub mod users;
+
+pub use db::{Db, DbKind, StoreError, StoreResult, now_secs};

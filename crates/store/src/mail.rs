@@ -1,0 +1,84 @@
+//! The mail outbox: mails are written in the request's transaction scope and sent later by a worker, so a
+//! slow or absent mail server never blocks or loses a request. Claiming uses a lease (`locked_until`) that
+//! the outer `WHERE` re-checks, so two nodes never send the same mail at the same time.
+
+use crate::{Db, StoreResult, now_secs, on_db};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct OutgoingMail {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub body: String,
+    pub attempts: i64,
+}
+
+pub async fn enqueue(db: &Db, recipient: &str, subject: &str, body: &str) -> StoreResult<i64> {
+    let now = now_secs();
+    let id = on_db!(db, pool => {
+        sqlx::query_scalar::<_, i64>(
+            "INSERT INTO mail_outbox (recipient, subject, body, created_at, next_attempt_at) \
+             VALUES ($1, $2, $3, $4, $4) RETURNING id",
+        )
+        .bind(recipient).bind(subject).bind(body).bind(now)
+        .fetch_one(pool).await?
+    });
+    Ok(id)
+}
+
+/// Lease up to `limit` due mails for `lease_secs`.
+pub async fn claim_due(db: &Db, limit: i64, lease_secs: i64) -> StoreResult<Vec<OutgoingMail>> {
+    let now = now_secs();
+    let rows = match db {
+        Db::Sqlite(pool) => {
+            sqlx::query_as::<_, OutgoingMail>(
+                "UPDATE mail_outbox SET locked_until = $1 WHERE id IN (SELECT id FROM mail_outbox \
+                 WHERE sent_at IS NULL AND next_attempt_at <= $2 AND (locked_until IS NULL OR locked_until < $2) \
+                 ORDER BY id LIMIT $3) RETURNING id, recipient, subject, body, attempts",
+            )
+            .bind(now + lease_secs).bind(now).bind(limit)
+            .fetch_all(pool).await?
+        }
+        Db::Postgres(pool) => {
+            sqlx::query_as::<_, OutgoingMail>(
+                "UPDATE mail_outbox SET locked_until = $1 WHERE id IN (SELECT id FROM mail_outbox \
+                 WHERE sent_at IS NULL AND next_attempt_at <= $2 AND (locked_until IS NULL OR locked_until < $2) \
+                 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
+                 AND sent_at IS NULL AND (locked_until IS NULL OR locked_until < $2) \
+                 RETURNING id, recipient, subject, body, attempts",
+            )
+            .bind(now + lease_secs).bind(now).bind(limit)
+            .fetch_all(pool).await?
+        }
+    };
+    Ok(rows)
+}
+
+pub async fn mark_sent(db: &Db, id: i64) -> StoreResult<()> {
+    on_db!(db, pool => {
+        sqlx::query("UPDATE mail_outbox SET sent_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2")
+            .bind(now_secs()).bind(id).execute(pool).await?;
+    });
+    Ok(())
+}
+
+/// Record a failed attempt and schedule the next one with exponential backoff (30 s … 1 h).
+pub async fn mark_failed(db: &Db, id: i64, attempts: i64, error: &str) -> StoreResult<()> {
+    let backoff = (30_i64 << attempts.clamp(0, 7)).min(3600);
+    on_db!(db, pool => {
+        sqlx::query(
+            "UPDATE mail_outbox SET attempts = attempts + 1, next_attempt_at = $1, locked_until = NULL, \
+             last_error = $2 WHERE id = $3",
+        )
+        .bind(now_secs() + backoff).bind(error).bind(id).execute(pool).await?;
+    });
+    Ok(())
+}
+
+/// Mails not yet sent (for operators and tests).
+pub async fn pending_count(db: &Db) -> StoreResult<i64> {
+    let n = on_db!(db, pool => {
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM mail_outbox WHERE sent_at IS NULL").fetch_one(pool).await?
+    });
+    Ok(n)
+}

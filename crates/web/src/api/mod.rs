@@ -1,0 +1,82 @@
+//! The JSON API under `/api/v1/`, described by the OpenAPI document at `/api/openapi.json`.
+
+pub mod municipalities;
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Smart City Werkstatt API",
+        version = "1",
+        description = "Public data of the municipalities in the network. Field names are English; texts are German."
+    ),
+    paths(municipalities::list, municipalities::get),
+    components(schemas(
+        municipalities::MunicipalityDto,
+        municipalities::MunicipalityPage,
+        municipalities::SizeClassDto,
+        ApiError,
+        ApiFieldError
+    ))
+)]
+pub struct ApiDoc;
+
+/// `GET /api/openapi.json`
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+/// One problem with one request field.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiFieldError {
+    /// The parameter or JSON field, e.g. `limit`.
+    pub field: String,
+    /// Stable error code, e.g. `err-limit-range`.
+    pub code: String,
+    /// Human-readable explanation (English).
+    pub message: String,
+}
+
+/// Error body of every failed API request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiError {
+    /// `validation`, `not_found`, …
+    pub error: String,
+    pub message: String,
+    #[serde(default)]
+    pub fields: Vec<ApiFieldError>,
+}
+
+impl ApiError {
+    pub fn validation(errors: &domain::FieldErrors) -> Response {
+        let en = crate::i18n::Lang::En;
+        let body = ApiError {
+            error: "validation".into(),
+            message: "The request has invalid parameters.".into(),
+            fields: errors
+                .0
+                .iter()
+                .map(|e| ApiFieldError {
+                    field: e.field.into(),
+                    code: e.code.into(),
+                    message: en.t(e.code),
+                })
+                .collect(),
+        };
+        (StatusCode::BAD_REQUEST, Json(body)).into_response()
+    }
+
+    pub fn not_found() -> Response {
+        let body = ApiError {
+            error: "not_found".into(),
+            message: "No such resource.".into(),
+            fields: vec![],
+        };
+        (StatusCode::NOT_FOUND, Json(body)).into_response()
+    }
+}

@@ -1,0 +1,110 @@
+//! German-first UI text through fluent. `de` is the default, `en` the second language.
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "de",
+        // Unicode isolation marks would end up inside HTML attributes.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+static DE: LanguageIdentifier = langid!("de");
+static EN: LanguageIdentifier = langid!("en");
+
+/// A UI language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    De,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::De => "de",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Lang> {
+        match raw {
+            "de" => Some(Lang::De),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    fn id(self) -> &'static LanguageIdentifier {
+        match self {
+            Lang::De => &DE,
+            Lang::En => &EN,
+        }
+    }
+
+    /// The text for `key`.
+    pub fn t(self, key: &str) -> String {
+        LOCALES.lookup(self.id(), key)
+    }
+
+    /// The text for `key` with named arguments.
+    pub fn t_args(self, key: &str, args: &[(&'static str, String)]) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+            .collect();
+        LOCALES.lookup_with_args(self.id(), key, &map)
+    }
+
+    /// Whether `key` exists in this language (used by the test that both languages are complete).
+    pub fn has(self, key: &str) -> bool {
+        LOCALES
+            .lookup_no_default_fallback::<&str>(self.id(), key, None)
+            .is_some()
+    }
+}
+
+/// Format a whole number the German way (`73.456`) or the English way (`73,456`).
+pub fn format_int(lang: Lang, n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let sep = if lang == Lang::De { '.' } else { ',' };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_german_key_has_an_english_text() {
+        let de = include_str!("../locales/de/main.ftl");
+        let missing: Vec<&str> = de
+            .lines()
+            .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim()))
+            .filter(|k| {
+                !k.is_empty() && !k.starts_with('#') && !k.starts_with(' ') && !Lang::En.has(k)
+            })
+            .collect();
+        assert!(missing.is_empty(), "missing in en: {missing:?}");
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(format_int(Lang::De, 73456), "73.456");
+        assert_eq!(format_int(Lang::En, 1234567), "1,234,567");
+        assert_eq!(format_int(Lang::De, 999), "999");
+    }
+}

@@ -1,0 +1,178 @@
+//! The web layer of Smart City Werkstatt: routes, thin handlers, templates, security middleware, mail.
+//!
+//! A request passes metrics → security headers → request context (language, CSRF token, session) →
+//! error pages → CSRF check → handler. Handlers extract, ask `domain` whether the actor may, call
+//! `store`, and render an askama template.
+
+pub mod admin;
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod ctx;
+pub mod demo;
+pub mod error;
+pub mod health;
+pub mod i18n;
+pub mod mail;
+pub mod markdown;
+pub mod members;
+pub mod metrics;
+pub mod public;
+pub mod security;
+pub mod state;
+pub mod view;
+
+pub use config::{Config, MailTransport};
+pub use state::AppState;
+
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use std::net::SocketAddr;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
+
+const APP_CSS: &str = include_str!("../static/app.css");
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/css; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        APP_CSS,
+    )
+}
+
+/// All routes with their middleware.
+pub fn router(state: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(public::home::show))
+        .route("/kommunen/{slug}", get(public::municipality::show))
+        .route("/impressum", get(public::legal::imprint))
+        .route("/datenschutz", get(public::legal::privacy))
+        .route("/barrierefreiheit", get(public::legal::accessibility))
+        .route("/sprache", post(public::language::switch))
+        .route(
+            "/anmelden",
+            get(auth::login::show).post(auth::login::submit),
+        )
+        .route("/abmelden", post(auth::login::logout))
+        .route(
+            "/passwort-vergessen",
+            get(auth::reset::show_forgot).post(auth::reset::submit_forgot),
+        )
+        .route(
+            "/passwort-neu/{token}",
+            get(auth::reset::show_reset).post(auth::reset::submit_reset),
+        )
+        .route(
+            "/einladung/{token}",
+            get(auth::invite::show).post(auth::invite::accept),
+        )
+        .route("/konto", get(auth::account::show))
+        .route("/konto/passwort", post(auth::account::change_password))
+        .route("/admin/kommunen", get(admin::municipalities::list))
+        .route(
+            "/admin/kommunen/neu",
+            get(admin::municipalities::new_form).post(admin::municipalities::create),
+        )
+        .route(
+            "/admin/kommunen/{slug}/bearbeiten",
+            get(admin::municipalities::edit_form).post(admin::municipalities::update),
+        )
+        .route("/admin/benutzer", get(admin::users::list))
+        .route("/admin/benutzer/einladen", post(admin::users::invite))
+        .route("/admin/benutzer/{id}/rolle", post(admin::users::assign))
+        .route(
+            "/admin/benutzer/{id}/rolle-entziehen",
+            post(admin::users::withdraw),
+        )
+        .route(
+            "/admin/seiten/{slug}",
+            get(admin::pages::edit).post(admin::pages::save),
+        )
+        .route("/kommunen/{slug}/mitglieder", get(members::show))
+        .route(
+            "/kommunen/{slug}/mitglieder/einladen",
+            post(members::invite),
+        )
+        .route(
+            "/kommunen/{slug}/mitglieder/{user_id}/rolle",
+            post(members::change_role),
+        )
+        .route(
+            "/kommunen/{slug}/mitglieder/{user_id}/entfernen",
+            post(members::remove),
+        )
+        .route("/api/v1/municipalities", get(api::municipalities::list))
+        .route(
+            "/api/v1/municipalities/{slug}",
+            get(api::municipalities::get),
+        )
+        .route("/api/openapi.json", get(api::openapi))
+        .fallback(error::not_found)
+        .layer(from_fn(security::csrf::protect))
+        .layer(from_fn(error::error_pages))
+        .layer(from_fn_with_state(state.clone(), ctx::load));
+
+    Router::new()
+        .route("/healthz", get(health::check))
+        .route("/metrics", get(metrics::expose))
+        .route("/static/app.css", get(stylesheet))
+        .merge(pages)
+        .layer(from_fn_with_state(state.clone(), security::headers::set))
+        .layer(from_fn_with_state(state.clone(), metrics::track))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(CatchPanicLayer::new())
+        .with_state(state)
+}
+
+/// Prepare the database for serving: migrations and default pages.
+pub async fn prepare(db: &store::Db) -> anyhow::Result<()> {
+    db.migrate().await?;
+    public::legal::ensure_defaults(db).await?;
+    Ok(())
+}
+
+/// Serve on an already bound listener until `shutdown` resolves; finishes requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    if state.config.run_workers {
+        mail::spawn_worker(state.clone());
+        spawn_housekeeping(state.clone());
+    }
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}
+
+/// Purge expired sessions, reset links and throttle rows every few minutes.
+fn spawn_housekeeping(state: AppState) {
+    tokio::spawn(async move {
+        let window = domain::throttle::LoginThrottle::default().window_secs;
+        loop {
+            if let Err(e) = store::tokens::purge_expired(&state.db, window).await {
+                tracing::warn!(error = %e, "housekeeping failed");
+            }
+            tokio::time::sleep(Duration::from_secs(300)).await;
+        }
+    });
+}

@@ -1,0 +1,123 @@
+//! Outgoing mail: composed in handlers, queued in the database, sent by a background worker over SMTP
+//! (lettre) or written to a folder when no SMTP server is configured.
+
+use crate::config::{Config, MailTransport};
+use crate::state::AppState;
+use lettre::message::header::ContentTransferEncoding;
+use lettre::message::{Body, Mailbox, SinglePart, header::ContentType};
+use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Queue a mail and wake the worker.
+pub async fn queue(
+    state: &AppState,
+    to: &str,
+    subject: &str,
+    body: &str,
+) -> Result<(), crate::error::AppError> {
+    store::mail::enqueue(&state.db, to, subject, body).await?;
+    state.mail_wakeup.notify_one();
+    Ok(())
+}
+
+enum Sender {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Folder(AsyncFileTransport<Tokio1Executor>, PathBuf),
+}
+
+impl Sender {
+    fn from_config(config: &Config) -> anyhow::Result<Sender> {
+        Ok(match &config.mail {
+            MailTransport::Smtp(url) => {
+                Sender::Smtp(AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.build())
+            }
+            MailTransport::Folder(dir) => {
+                std::fs::create_dir_all(dir)?;
+                Sender::Folder(AsyncFileTransport::<Tokio1Executor>::new(dir), dir.clone())
+            }
+        })
+    }
+
+    async fn send(&self, message: Message, recipient: &str, subject: &str) -> anyhow::Result<()> {
+        match self {
+            Sender::Smtp(t) => {
+                t.send(message).await?;
+            }
+            Sender::Folder(t, dir) => {
+                let id = t.send(message).await?;
+                tracing::info!(to = recipient, subject, file = %dir.join(format!("{id}.eml")).display(), "mail written to folder (no SMTP configured)");
+            }
+        }
+        Ok(())
+    }
+}
+
+fn build(from: &str, to: &str, subject: &str, body: &str) -> anyhow::Result<Message> {
+    let from: Mailbox = from.parse()?;
+    let to: Mailbox = to.parse()?;
+    // 8bit keeps links readable in the stored file; lines are short by construction.
+    let body = Body::new_with_encoding(body.to_string(), ContentTransferEncoding::EightBit)
+        .map_err(|_| anyhow::anyhow!("mail body not encodable as 8bit"))?;
+    Ok(Message::builder()
+        .from(from)
+        .to(to)
+        .subject(subject)
+        .singlepart(
+            SinglePart::builder()
+                .header(ContentType::TEXT_PLAIN)
+                .body(body),
+        )?)
+}
+
+/// Send every due mail once; returns how many were sent.
+pub async fn send_due(state: &AppState) -> anyhow::Result<usize> {
+    let sender = Sender::from_config(&state.config)?;
+    send_due_with(state, &sender).await
+}
+
+async fn send_due_with(state: &AppState, sender: &Sender) -> anyhow::Result<usize> {
+    let mut sent = 0;
+    loop {
+        let batch = store::mail::claim_due(&state.db, 20, 120).await?;
+        if batch.is_empty() {
+            return Ok(sent);
+        }
+        for m in batch {
+            let result = match build(&state.config.mail_from, &m.recipient, &m.subject, &m.body) {
+                Ok(msg) => sender.send(msg, &m.recipient, &m.subject).await,
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok(()) => {
+                    store::mail::mark_sent(&state.db, m.id).await?;
+                    sent += 1;
+                }
+                Err(e) => {
+                    tracing::warn!(id = m.id, attempts = m.attempts, error = %e, "mail not sent, will retry");
+                    store::mail::mark_failed(&state.db, m.id, m.attempts, &e.to_string()).await?;
+                }
+            }
+        }
+    }
+}
+
+/// Run the worker until the process ends: send due mails when woken or every few seconds.
+pub fn spawn_worker(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let sender = match Sender::from_config(&state.config) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(error = %e, "mail transport not usable; mails stay queued");
+                return;
+            }
+        };
+        loop {
+            if let Err(e) = send_due_with(&state, &sender).await {
+                tracing::warn!(error = %e, "mail worker pass failed");
+            }
+            let _ =
+                tokio::time::timeout(Duration::from_secs(5), state.mail_wakeup.notified()).await;
+        }
+    })
+}
