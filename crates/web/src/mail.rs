@@ -3,7 +3,6 @@
 
 use crate::config::{Config, MailTransport};
 use crate::state::AppState;
-use lettre::message::header::ContentTransferEncoding;
 use lettre::message::{Body, Mailbox, SinglePart, header::ContentType};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
@@ -56,9 +55,8 @@ impl Sender {
 fn build(from: &str, to: &str, subject: &str, body: &str) -> anyhow::Result<Message> {
     let from: Mailbox = from.parse()?;
     let to: Mailbox = to.parse()?;
-    // 8bit keeps links readable in the stored file; lines are short by construction.
-    let body = Body::new_with_encoding(body.to_string(), ContentTransferEncoding::EightBit)
-        .map_err(|_| anyhow::anyhow!("mail body not encodable as 8bit"))?;
+    // lettre picks the transfer encoding (quoted-printable for long link lines).
+    let body = Body::new(body.to_string());
     Ok(Message::builder()
         .from(from)
         .to(to)

@@ -21,11 +21,12 @@ mod tests {
     #[test]
     fn scripts_and_handlers_are_removed() {
         let out = to_safe_html(
-            "# Titel\n\n<script>alert(1)</script><img src=x onerror=alert(1)> [a](javascript:alert(1))",
+            "# Titel\n\n<script>alert(1)</script><img src=x onerror=alert(1)>\n\n[a](javascript:alert(1)) [b](https://example.org)",
         );
         assert!(out.contains("<h1>Titel</h1>"));
         assert!(!out.contains("<script"));
         assert!(!out.contains("onerror"));
-        assert!(!out.contains("javascript:"));
+        assert!(!out.contains("javascript:"), "{out}");
+        assert!(out.contains(r#"href="https://example.org""#), "{out}");
     }
 }

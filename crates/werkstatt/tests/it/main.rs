@@ -1,1 +1,36 @@
-fn main() {}
+//! The one integration test binary. Every case runs twice: on a fresh SQLite file and on a fresh
+//! PostgreSQL schema. Cases that need PostgreSQL, Chromium or an SMTP server are reported as *ignored*
+//! with the reason when those are absent, unless `WERKSTATT_REQUIRE_ALL=1` (set by `.ci/run`) makes
+//! their absence a failure.
+
+mod access;
+mod accounts;
+mod browser;
+mod harness;
+mod municipalities;
+mod platform;
+
+use harness::{Backend, Case, Env};
+
+fn main() {
+    let args = libtest_mimic::Arguments::from_args();
+    let env = Env::detect();
+    env.report();
+    let cases: Vec<Case> = [
+        platform::cases(),
+        municipalities::cases(),
+        accounts::cases(),
+        access::cases(),
+        browser::cases(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut trials = Vec::new();
+    for case in cases {
+        for backend in [Backend::Sqlite, Backend::Postgres] {
+            trials.push(env.trial(&case, backend));
+        }
+    }
+    libtest_mimic::run(&args, trials).exit();
+}
