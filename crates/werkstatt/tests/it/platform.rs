@@ -17,6 +17,7 @@ pub fn cases() -> Vec<Case> {
         case!(security_headers_and_cookie_flags),
         case!(hsts_and_secure_cookies_behind_tls),
         case!(friendly_error_pages_leak_nothing),
+        case!(internal_errors_show_a_friendly_page_without_details),
         case!(language_switch_to_english_and_back),
         case!(legal_pages_are_editable_and_sanitised),
     ]
@@ -363,4 +364,17 @@ async fn legal_pages_are_editable_and_sanitised(app: TestApp) {
         app.get(&admin, "/admin/seiten/unbekannt").await.status(),
         StatusCode::NOT_FOUND
     );
+}
+
+async fn internal_errors_show_a_friendly_page_without_details(app: TestApp) {
+    let sql = "DROP TABLE pages";
+    match &app.db {
+        store::Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()).expect("drop"),
+        store::Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()).expect("drop"),
+    }
+    let (s, body) = app.get_text(&app.client(), "/impressum").await;
+    assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(body.contains("Ein Fehler ist aufgetreten"), "{body}");
+    assert!(!body.to_lowercase().contains("pages") && !body.contains("relation") && !body.contains("no such table"), "{body}");
+    assert_eq!(app.get(&app.client(), "/healthz").await.status(), StatusCode::OK, "the server keeps running");
 }
