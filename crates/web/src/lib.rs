@@ -123,7 +123,9 @@ pub fn router(state: AppState) -> Router {
         .fallback(error::not_found)
         .layer(from_fn(security::csrf::protect))
         // A panicking handler becomes the friendly 500 page (rendered by `error_pages`).
-        .layer(CatchPanicLayer::custom(|_| error::ErrorKind::Internal.into_response()))
+        .layer(CatchPanicLayer::custom(|_| {
+            error::ErrorKind::Internal.into_response()
+        }))
         .layer(from_fn(error::error_pages))
         .layer(from_fn_with_state(state.clone(), ctx::load));
 

@@ -375,6 +375,15 @@ async fn internal_errors_show_a_friendly_page_without_details(app: TestApp) {
     let (s, body) = app.get_text(&app.client(), "/impressum").await;
     assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR);
     assert!(body.contains("Ein Fehler ist aufgetreten"), "{body}");
-    assert!(!body.to_lowercase().contains("pages") && !body.contains("relation") && !body.contains("no such table"), "{body}");
-    assert_eq!(app.get(&app.client(), "/healthz").await.status(), StatusCode::OK, "the server keeps running");
+    assert!(
+        !body.to_lowercase().contains("pages")
+            && !body.contains("relation")
+            && !body.contains("no such table"),
+        "{body}"
+    );
+    assert_eq!(
+        app.get(&app.client(), "/healthz").await.status(),
+        StatusCode::OK,
+        "the server keeps running"
+    );
 }

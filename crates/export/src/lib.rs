@@ -1,0 +1,1 @@
+//! Placeholder; the export crate is being written.
