@@ -2,10 +2,16 @@
 //! edge (`parse`, don't validate) and the rules (size classes, permissions, throttling) are plain functions.
 
 pub mod account;
+pub mod definition;
+pub mod graph;
+pub mod measure;
 pub mod municipality;
 pub mod permission;
+pub mod process;
 pub mod role;
 pub mod throttle;
 pub mod validation;
+pub mod values;
+pub mod visibility;
 
 pub use validation::{FieldError, FieldErrors};

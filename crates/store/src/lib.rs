@@ -4,10 +4,18 @@
 //! and the `on_db!` macro that expands one body per arm. Every query of city data takes the municipality.
 
 mod db;
+pub mod definitions;
+pub mod fields;
 pub mod mail;
+pub mod measure_parts;
+pub mod measures;
 pub mod municipalities;
 pub mod network;
 pub mod pages;
+pub mod process;
+pub mod stakeholders;
+pub mod taxonomy;
+pub mod templates;
 pub mod tokens;
 pub mod users;
 

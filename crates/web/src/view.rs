@@ -68,6 +68,11 @@ impl FormView {
         self.value(name) == option
     }
 
+    /// For fields sent several times (checkbox groups): whether `option` is among the values.
+    pub fn checked(&self, name: &str, option: &str) -> bool {
+        self.values.iter().any(|(n, v)| n == name && v == option)
+    }
+
     pub fn error(&self, name: &str) -> Option<&str> {
         self.errors
             .iter()
@@ -95,4 +100,10 @@ pub fn datetime(secs: i64) -> String {
             .ok()
         })
         .unwrap_or_default()
+}
+
+/// Today's date (UTC) as ISO `YYYY-MM-DD`.
+pub fn today() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    format!("{:04}-{:02}-{:02}", now.year(), u8::from(now.month()), now.day())
 }

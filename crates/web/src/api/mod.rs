@@ -1,5 +1,6 @@
 //! The JSON API under `/api/v1/`, described by the OpenAPI document at `/api/openapi.json`.
 
+pub mod measures;
 pub mod municipalities;
 
 use axum::Json;
@@ -15,11 +16,13 @@ use utoipa::{OpenApi, ToSchema};
         version = "1",
         description = "Public data of the municipalities in the network. Field names are English; texts are German."
     ),
-    paths(municipalities::list, municipalities::get),
+    paths(municipalities::list, municipalities::get, measures::list, measures::get),
     components(schemas(
         municipalities::MunicipalityDto,
         municipalities::MunicipalityPage,
         municipalities::SizeClassDto,
+        measures::MeasureSummary,
+        measures::MeasureDetail,
         ApiError,
         ApiFieldError
     ))
