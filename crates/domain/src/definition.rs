@@ -12,8 +12,11 @@ pub enum DefinitionStatus {
 }
 
 impl DefinitionStatus {
-    pub const ALL: [DefinitionStatus; 3] =
-        [DefinitionStatus::Entwurf, DefinitionStatus::Abgestimmt, DefinitionStatus::Beschlossen];
+    pub const ALL: [DefinitionStatus; 3] = [
+        DefinitionStatus::Entwurf,
+        DefinitionStatus::Abgestimmt,
+        DefinitionStatus::Beschlossen,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -31,7 +34,9 @@ impl DefinitionStatus {
     pub fn next(self) -> &'static [DefinitionStatus] {
         match self {
             DefinitionStatus::Entwurf => &[DefinitionStatus::Abgestimmt],
-            DefinitionStatus::Abgestimmt => &[DefinitionStatus::Entwurf, DefinitionStatus::Beschlossen],
+            DefinitionStatus::Abgestimmt => {
+                &[DefinitionStatus::Entwurf, DefinitionStatus::Beschlossen]
+            }
             DefinitionStatus::Beschlossen => &[DefinitionStatus::Entwurf],
         }
     }
@@ -60,7 +65,10 @@ pub fn word_diff(old: &str, new: &str) -> Vec<DiffPart> {
         };
         match parts.last_mut() {
             Some(last) if last.kind == kind => last.text.push_str(change.value()),
-            _ => parts.push(DiffPart { kind, text: change.value().to_string() }),
+            _ => parts.push(DiffPart {
+                kind,
+                text: change.value().to_string(),
+            }),
         }
     }
     parts
@@ -72,19 +80,45 @@ mod tests {
 
     #[test]
     fn word_diff_marks_changed_words() {
-        let d = word_diff("Arnsberg wird digital und grün.", "Arnsberg wird vernetzt und grün.");
-        let added: Vec<&str> = d.iter().filter(|p| p.kind == "added").map(|p| p.text.as_str()).collect();
-        let removed: Vec<&str> = d.iter().filter(|p| p.kind == "removed").map(|p| p.text.as_str()).collect();
+        let d = word_diff(
+            "Arnsberg wird digital und grün.",
+            "Arnsberg wird vernetzt und grün.",
+        );
+        let added: Vec<&str> = d
+            .iter()
+            .filter(|p| p.kind == "added")
+            .map(|p| p.text.as_str())
+            .collect();
+        let removed: Vec<&str> = d
+            .iter()
+            .filter(|p| p.kind == "removed")
+            .map(|p| p.text.as_str())
+            .collect();
         assert_eq!(added, vec!["vernetzt"]);
         assert_eq!(removed, vec!["digital"]);
-        let joined_new: String = d.iter().filter(|p| p.kind != "removed").map(|p| p.text.as_str()).collect();
+        let joined_new: String = d
+            .iter()
+            .filter(|p| p.kind != "removed")
+            .map(|p| p.text.as_str())
+            .collect();
         assert_eq!(joined_new, "Arnsberg wird vernetzt und grün.");
     }
 
     #[test]
     fn status_flow() {
-        assert_eq!(DefinitionStatus::Entwurf.next(), &[DefinitionStatus::Abgestimmt]);
-        assert!(DefinitionStatus::Abgestimmt.next().contains(&DefinitionStatus::Beschlossen));
-        assert!(!DefinitionStatus::Entwurf.next().contains(&DefinitionStatus::Beschlossen));
+        assert_eq!(
+            DefinitionStatus::Entwurf.next(),
+            &[DefinitionStatus::Abgestimmt]
+        );
+        assert!(
+            DefinitionStatus::Abgestimmt
+                .next()
+                .contains(&DefinitionStatus::Beschlossen)
+        );
+        assert!(
+            !DefinitionStatus::Entwurf
+                .next()
+                .contains(&DefinitionStatus::Beschlossen)
+        );
     }
 }

@@ -5,7 +5,8 @@ use crate::permission::{Actor, Permission};
 use crate::role::CityRole;
 use crate::validation::{FieldErrors, required_text};
 use crate::values::{
-    optional_text, parse_date, parse_euros, parse_lines, parse_link, parse_non_negative, parse_percent,
+    optional_text, parse_date, parse_euros, parse_lines, parse_link, parse_non_negative,
+    parse_percent,
 };
 use crate::visibility::Visibility;
 use serde::Serialize;
@@ -34,7 +35,11 @@ impl Priority {
         if raw.is_empty() {
             return Ok(None);
         }
-        Self::ALL.into_iter().find(|p| p.as_str() == raw).map(Some).ok_or("err-choice-unknown")
+        Self::ALL
+            .into_iter()
+            .find(|p| p.as_str() == raw)
+            .map(Some)
+            .ok_or("err-choice-unknown")
     }
 }
 
@@ -62,7 +67,11 @@ impl TimeHorizon {
         if raw.is_empty() {
             return Ok(None);
         }
-        Self::ALL.into_iter().find(|p| p.as_str() == raw).map(Some).ok_or("err-choice-unknown")
+        Self::ALL
+            .into_iter()
+            .find(|p| p.as_str() == raw)
+            .map(Some)
+            .ok_or("err-choice-unknown")
     }
 }
 
@@ -105,6 +114,8 @@ pub struct SheetInput {
     pub repository: String,
     pub transferability: String,
     pub contact: String,
+    /// The version the edit form was loaded at (optimistic concurrency); empty when creating.
+    pub base_version: String,
 }
 
 /// A validated project sheet (the measure's own fields; partners, RACI, KPIs, milestones and dependencies are
@@ -153,16 +164,18 @@ fn parse_id(raw: &str) -> Result<Option<i64>, &'static str> {
     if raw.is_empty() {
         return Ok(None);
     }
-    raw.parse::<i64>().map(Some).map_err(|_| "err-choice-unknown")
+    raw.parse::<i64>()
+        .map(Some)
+        .map_err(|_| "err-choice-unknown")
 }
 
 fn parse_ids(raw: &[String]) -> Result<Vec<i64>, &'static str> {
     let mut ids = Vec::new();
     for r in raw {
-        if let Some(id) = parse_id(r)? {
-            if !ids.contains(&id) {
-                ids.push(id);
-            }
+        if let Some(id) = parse_id(r)?
+            && !ids.contains(&id)
+        {
+            ids.push(id);
         }
     }
     Ok(ids)
@@ -190,7 +203,11 @@ fn parse_geojson(raw: &str) -> Result<String, &'static str> {
         "Feature",
         "FeatureCollection",
     ];
-    if KINDS.contains(&kind) { Ok(t.to_string()) } else { Err("err-geojson") }
+    if KINDS.contains(&kind) {
+        Ok(t.to_string())
+    } else {
+        Err("err-geojson")
+    }
 }
 
 impl SheetInput {
@@ -198,48 +215,140 @@ impl SheetInput {
         let mut e = FieldErrors::new();
         let long = 20_000;
         let s = Sheet {
-            title: e.take("title", required_text(&self.title, 200)).unwrap_or_default(),
-            short_description: e.take("short_description", optional_text(&self.short_description, 2_000)).unwrap_or_default(),
+            title: e
+                .take("title", required_text(&self.title, 200))
+                .unwrap_or_default(),
+            short_description: e
+                .take(
+                    "short_description",
+                    optional_text(&self.short_description, 2_000),
+                )
+                .unwrap_or_default(),
             visibility: e.take("visibility", Visibility::parse(&self.visibility)),
-            primary_field_id: e.take("primary_field_id", parse_id(&self.primary_field_id)).flatten(),
-            further_field_ids: e.take("further_field_ids", parse_ids(&self.further_field_ids)).unwrap_or_default(),
-            goal_ids: e.take("goal_ids", parse_ids(&self.goal_ids)).unwrap_or_default(),
-            tag_ids: e.take("tag_ids", parse_ids(&self.tag_ids)).unwrap_or_default(),
-            initial_situation: e.take("initial_situation", optional_text(&self.initial_situation, long)).unwrap_or_default(),
-            target_groups: e.take("target_groups", parse_lines(&self.target_groups, 30, 200)).unwrap_or_default(),
-            impact_output: e.take("impact_output", optional_text(&self.impact_output, 4_000)).unwrap_or_default(),
-            impact_outcome: e.take("impact_outcome", optional_text(&self.impact_outcome, 4_000)).unwrap_or_default(),
-            impact_impact: e.take("impact_impact", optional_text(&self.impact_impact, 4_000)).unwrap_or_default(),
-            lead_unit: e.take("lead_unit", optional_text(&self.lead_unit, 200)).unwrap_or_default(),
-            lead_stakeholder_id: e.take("lead_stakeholder_id", parse_id(&self.lead_stakeholder_id)).flatten(),
+            primary_field_id: e
+                .take("primary_field_id", parse_id(&self.primary_field_id))
+                .flatten(),
+            further_field_ids: e
+                .take("further_field_ids", parse_ids(&self.further_field_ids))
+                .unwrap_or_default(),
+            goal_ids: e
+                .take("goal_ids", parse_ids(&self.goal_ids))
+                .unwrap_or_default(),
+            tag_ids: e
+                .take("tag_ids", parse_ids(&self.tag_ids))
+                .unwrap_or_default(),
+            initial_situation: e
+                .take(
+                    "initial_situation",
+                    optional_text(&self.initial_situation, long),
+                )
+                .unwrap_or_default(),
+            target_groups: e
+                .take("target_groups", parse_lines(&self.target_groups, 30, 200))
+                .unwrap_or_default(),
+            impact_output: e
+                .take("impact_output", optional_text(&self.impact_output, 4_000))
+                .unwrap_or_default(),
+            impact_outcome: e
+                .take("impact_outcome", optional_text(&self.impact_outcome, 4_000))
+                .unwrap_or_default(),
+            impact_impact: e
+                .take("impact_impact", optional_text(&self.impact_impact, 4_000))
+                .unwrap_or_default(),
+            lead_unit: e
+                .take("lead_unit", optional_text(&self.lead_unit, 200))
+                .unwrap_or_default(),
+            lead_stakeholder_id: e
+                .take("lead_stakeholder_id", parse_id(&self.lead_stakeholder_id))
+                .flatten(),
             start_date: e.take("start_date", parse_date(&self.start_date)).flatten(),
             end_date: e.take("end_date", parse_date(&self.end_date)).flatten(),
-            time_horizon: e.take("time_horizon", TimeHorizon::parse(&self.time_horizon)).flatten(),
-            priority: e.take("priority", Priority::parse(&self.priority)).flatten(),
+            time_horizon: e
+                .take("time_horizon", TimeHorizon::parse(&self.time_horizon))
+                .flatten(),
+            priority: e
+                .take("priority", Priority::parse(&self.priority))
+                .flatten(),
             quick_win: matches!(self.quick_win.as_str(), "on" | "true" | "1" | "ja"),
-            investment_costs: e.take("investment_costs", parse_euros(&self.investment_costs)).flatten(),
-            operating_costs: e.take("operating_costs", parse_euros(&self.operating_costs)).flatten(),
-            staff_need_fte: e.take("staff_need_fte", parse_non_negative(&self.staff_need_fte)).flatten(),
-            funding_own_share_pct: e.take("funding_own_share_pct", parse_percent(&self.funding_own_share_pct)).flatten(),
-            funding_programme: e.take("funding_programme", optional_text(&self.funding_programme, 300)).unwrap_or_default(),
-            funding_rate_pct: e.take("funding_rate_pct", parse_percent(&self.funding_rate_pct)).flatten(),
-            risks: e.take("risks", parse_lines(&self.risks, 30, 500)).unwrap_or_default(),
-            council_decision_date: e.take("council_decision_date", parse_date(&self.council_decision_date)).flatten(),
-            council_decision_link: e.take("council_decision_link", parse_link(&self.council_decision_link)).unwrap_or_default(),
-            participation_form: e.take("participation_form", optional_text(&self.participation_form, 500)).unwrap_or_default(),
-            location_geojson: e.take("location_geojson", parse_geojson(&self.location_geojson)).unwrap_or_default(),
-            data_protection: e.take("data_protection", optional_text(&self.data_protection, 4_000)).unwrap_or_default(),
-            licence: e.take("licence", optional_text(&self.licence, 200)).unwrap_or_default(),
-            repository: e.take("repository", parse_link(&self.repository)).unwrap_or_default(),
-            transferability: e.take("transferability", optional_text(&self.transferability, 4_000)).unwrap_or_default(),
-            contact: e.take("contact", optional_text(&self.contact, 300)).unwrap_or_default(),
+            investment_costs: e
+                .take("investment_costs", parse_euros(&self.investment_costs))
+                .flatten(),
+            operating_costs: e
+                .take("operating_costs", parse_euros(&self.operating_costs))
+                .flatten(),
+            staff_need_fte: e
+                .take("staff_need_fte", parse_non_negative(&self.staff_need_fte))
+                .flatten(),
+            funding_own_share_pct: e
+                .take(
+                    "funding_own_share_pct",
+                    parse_percent(&self.funding_own_share_pct),
+                )
+                .flatten(),
+            funding_programme: e
+                .take(
+                    "funding_programme",
+                    optional_text(&self.funding_programme, 300),
+                )
+                .unwrap_or_default(),
+            funding_rate_pct: e
+                .take("funding_rate_pct", parse_percent(&self.funding_rate_pct))
+                .flatten(),
+            risks: e
+                .take("risks", parse_lines(&self.risks, 30, 500))
+                .unwrap_or_default(),
+            council_decision_date: e
+                .take(
+                    "council_decision_date",
+                    parse_date(&self.council_decision_date),
+                )
+                .flatten(),
+            council_decision_link: e
+                .take(
+                    "council_decision_link",
+                    parse_link(&self.council_decision_link),
+                )
+                .unwrap_or_default(),
+            participation_form: e
+                .take(
+                    "participation_form",
+                    optional_text(&self.participation_form, 500),
+                )
+                .unwrap_or_default(),
+            location_geojson: e
+                .take("location_geojson", parse_geojson(&self.location_geojson))
+                .unwrap_or_default(),
+            data_protection: e
+                .take(
+                    "data_protection",
+                    optional_text(&self.data_protection, 4_000),
+                )
+                .unwrap_or_default(),
+            licence: e
+                .take("licence", optional_text(&self.licence, 200))
+                .unwrap_or_default(),
+            repository: e
+                .take("repository", parse_link(&self.repository))
+                .unwrap_or_default(),
+            transferability: e
+                .take(
+                    "transferability",
+                    optional_text(&self.transferability, 4_000),
+                )
+                .unwrap_or_default(),
+            contact: e
+                .take("contact", optional_text(&self.contact, 300))
+                .unwrap_or_default(),
         };
         if let (Some(a), Some(b)) = (&s.start_date, &s.end_date)
             && b < a
         {
             e.push("end_date", "err-end-before-start");
         }
-        if s.primary_field_id.is_some() && s.further_field_ids.contains(&s.primary_field_id.unwrap_or_default()) {
+        if s.primary_field_id.is_some()
+            && s.further_field_ids
+                .contains(&s.primary_field_id.unwrap_or_default())
+        {
             e.push("further_field_ids", "err-primary-field-repeated");
         }
         if e.is_empty() { Ok(s) } else { Err(e) }
@@ -270,7 +379,12 @@ impl Sheet {
         vec![
             ("title", self.title.clone()),
             ("short_description", self.short_description.clone()),
-            ("visibility", self.visibility.map(|v| v.as_str().to_string()).unwrap_or_default()),
+            (
+                "visibility",
+                self.visibility
+                    .map(|v| v.as_str().to_string())
+                    .unwrap_or_default(),
+            ),
             ("primary_field_id", opt(&self.primary_field_id)),
             ("further_field_ids", ids(&self.further_field_ids)),
             ("goal_ids", ids(&self.goal_ids)),
@@ -284,9 +398,26 @@ impl Sheet {
             ("lead_stakeholder_id", opt(&self.lead_stakeholder_id)),
             ("start_date", opt(&self.start_date)),
             ("end_date", opt(&self.end_date)),
-            ("time_horizon", self.time_horizon.map(|v| v.as_str().to_string()).unwrap_or_default()),
-            ("priority", self.priority.map(|v| v.as_str().to_string()).unwrap_or_default()),
-            ("quick_win", if self.quick_win { "ja".into() } else { "nein".into() }),
+            (
+                "time_horizon",
+                self.time_horizon
+                    .map(|v| v.as_str().to_string())
+                    .unwrap_or_default(),
+            ),
+            (
+                "priority",
+                self.priority
+                    .map(|v| v.as_str().to_string())
+                    .unwrap_or_default(),
+            ),
+            (
+                "quick_win",
+                if self.quick_win {
+                    "ja".into()
+                } else {
+                    "nein".into()
+                },
+            ),
             ("investment_costs", opt(&self.investment_costs)),
             ("operating_costs", opt(&self.operating_costs)),
             ("staff_need_fte", opt(&self.staff_need_fte)),
@@ -313,7 +444,11 @@ impl Sheet {
             .into_iter()
             .zip(self.fields())
             .filter(|((_, a), (_, b))| a != b)
-            .map(|((field, a), (_, b))| FieldChange { field: field.to_string(), before: a, after: b })
+            .map(|((field, a), (_, b))| FieldChange {
+                field: field.to_string(),
+                before: a,
+                after: b,
+            })
             .collect()
     }
 }
@@ -362,11 +497,25 @@ impl Workflow {
 
     /// Check one transition: `err-transition-unknown` if the workflow has no such step,
     /// `err-transition-role` if the actor's role is not enough.
-    pub fn check(&self, actor: &Actor, municipality_id: i64, from: &str, to: &str) -> Result<(), &'static str> {
-        let Some((_, _, role)) = self.transitions.iter().find(|(f, t, _)| f == from && t == to) else {
+    pub fn check(
+        &self,
+        actor: &Actor,
+        municipality_id: i64,
+        from: &str,
+        to: &str,
+    ) -> Result<(), &'static str> {
+        let Some((_, _, role)) = self
+            .transitions
+            .iter()
+            .find(|(f, t, _)| f == from && t == to)
+        else {
             return Err("err-transition-unknown");
         };
-        if Self::role_ok(actor, municipality_id, *role) { Ok(()) } else { Err("err-transition-role") }
+        if Self::role_ok(actor, municipality_id, *role) {
+            Ok(())
+        } else {
+            Err("err-transition-role")
+        }
     }
 }
 
@@ -413,7 +562,10 @@ mod tests {
         assert_eq!(e.for_field("end_date"), Some("err-end-before-start"));
         assert_eq!(e.for_field("funding_rate_pct"), Some("err-percent-range"));
         assert_eq!(e.for_field("location_geojson"), Some("err-geojson"));
-        assert_eq!(e.for_field("council_decision_link"), Some("err-link-format"));
+        assert_eq!(
+            e.for_field("council_decision_link"),
+            Some("err-link-format")
+        );
     }
 
     #[test]
@@ -426,8 +578,16 @@ mod tests {
         assert_eq!(
             c,
             vec![
-                FieldChange { field: "title".into(), before: "Digitale Parkraumsteuerung".into(), after: "Parkleitsystem".into() },
-                FieldChange { field: "investment_costs".into(), before: "250000".into(), after: "300000".into() },
+                FieldChange {
+                    field: "title".into(),
+                    before: "Digitale Parkraumsteuerung".into(),
+                    after: "Parkleitsystem".into()
+                },
+                FieldChange {
+                    field: "investment_costs".into(),
+                    before: "250000".into(),
+                    after: "300000".into()
+                },
             ]
         );
         assert!(a.changes_from(&a).is_empty());
@@ -438,18 +598,49 @@ mod tests {
         let wf = Workflow {
             transitions: vec![
                 ("idee".into(), "geprueft".into(), MinRole::Editor),
-                ("priorisiert".into(), "beschlossen".into(), MinRole::Coordinator),
+                (
+                    "priorisiert".into(),
+                    "beschlossen".into(),
+                    MinRole::Coordinator,
+                ),
             ],
         };
-        let editor = Actor { user_id: Some(1), network_role: None, memberships: vec![(1, CityRole::Editor)] };
-        let coord = Actor { user_id: Some(2), network_role: None, memberships: vec![(1, CityRole::Coordinator)] };
-        let steering = Actor { user_id: Some(3), network_role: Some(NetworkRole::Steering), memberships: vec![] };
+        let editor = Actor {
+            user_id: Some(1),
+            network_role: None,
+            memberships: vec![(1, CityRole::Editor)],
+        };
+        let coord = Actor {
+            user_id: Some(2),
+            network_role: None,
+            memberships: vec![(1, CityRole::Coordinator)],
+        };
+        let steering = Actor {
+            user_id: Some(3),
+            network_role: Some(NetworkRole::Steering),
+            memberships: vec![],
+        };
         assert_eq!(wf.check(&editor, 1, "idee", "geprueft"), Ok(()));
-        assert_eq!(wf.check(&editor, 1, "priorisiert", "beschlossen"), Err("err-transition-role"));
+        assert_eq!(
+            wf.check(&editor, 1, "priorisiert", "beschlossen"),
+            Err("err-transition-role")
+        );
         assert_eq!(wf.check(&coord, 1, "priorisiert", "beschlossen"), Ok(()));
-        assert_eq!(wf.check(&coord, 2, "priorisiert", "beschlossen"), Err("err-transition-role"));
-        assert_eq!(wf.check(&coord, 1, "idee", "beschlossen"), Err("err-transition-unknown"));
-        assert_eq!(wf.check(&steering, 1, "idee", "geprueft"), Err("err-transition-role"));
-        assert_eq!(wf.next_for(&editor, 1, "idee"), vec!["geprueft".to_string()]);
+        assert_eq!(
+            wf.check(&coord, 2, "priorisiert", "beschlossen"),
+            Err("err-transition-role")
+        );
+        assert_eq!(
+            wf.check(&coord, 1, "idee", "beschlossen"),
+            Err("err-transition-unknown")
+        );
+        assert_eq!(
+            wf.check(&steering, 1, "idee", "geprueft"),
+            Err("err-transition-role")
+        );
+        assert_eq!(
+            wf.next_for(&editor, 1, "idee"),
+            vec!["geprueft".to_string()]
+        );
     }
 }

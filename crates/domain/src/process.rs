@@ -11,7 +11,11 @@ pub enum PhaseStatus {
 }
 
 impl PhaseStatus {
-    pub const ALL: [PhaseStatus; 3] = [PhaseStatus::Offen, PhaseStatus::Aktiv, PhaseStatus::Abgeschlossen];
+    pub const ALL: [PhaseStatus; 3] = [
+        PhaseStatus::Offen,
+        PhaseStatus::Aktiv,
+        PhaseStatus::Abgeschlossen,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -22,7 +26,10 @@ impl PhaseStatus {
     }
 
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
-        Self::ALL.into_iter().find(|s| s.as_str() == raw.trim()).ok_or("err-phase-status-unknown")
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == raw.trim())
+            .ok_or("err-phase-status-unknown")
     }
 }
 
@@ -42,7 +49,12 @@ pub fn add_months(iso: &str, months: i64) -> Option<String> {
     let m: i64 = p.next()?.parse().ok()?;
     let d: i64 = p.next()?.parse().ok()?;
     let total = y * 12 + (m - 1) + months;
-    Some(format!("{:04}-{:02}-{:02}", total.div_euclid(12), total.rem_euclid(12) + 1, d.min(28)))
+    Some(format!(
+        "{:04}-{:02}-{:02}",
+        total.div_euclid(12),
+        total.rem_euclid(12) + 1,
+        d.min(28)
+    ))
 }
 
 /// A bar of the timeline, in percent of the width.
@@ -61,7 +73,10 @@ pub fn bar(origin: &str, months: f64, start: Option<&str>, end: Option<&str>) ->
     if e <= s {
         return None;
     }
-    Some(Bar { x_pct: s / months * 100.0, width_pct: (e - s) / months * 100.0 })
+    Some(Bar {
+        x_pct: s / months * 100.0,
+        width_pct: (e - s) / months * 100.0,
+    })
 }
 
 #[cfg(test)]
@@ -71,10 +86,16 @@ mod tests {
     #[test]
     fn bars_are_placed_and_clipped() {
         let b = bar("2026-01-01", 24.0, Some("2026-07-01"), Some("2027-01-01")).expect("bar");
-        assert!((b.x_pct - 25.0).abs() < 0.01 && (b.width_pct - 25.0).abs() < 0.01, "{b:?}");
+        assert!(
+            (b.x_pct - 25.0).abs() < 0.01 && (b.width_pct - 25.0).abs() < 0.01,
+            "{b:?}"
+        );
         let clipped = bar("2026-01-01", 24.0, Some("2025-01-01"), Some("2026-07-01")).expect("bar");
         assert!(clipped.x_pct.abs() < 0.01 && (clipped.width_pct - 25.0).abs() < 0.01);
-        assert_eq!(bar("2026-01-01", 24.0, Some("2030-01-01"), Some("2031-01-01")), None);
+        assert_eq!(
+            bar("2026-01-01", 24.0, Some("2030-01-01"), Some("2031-01-01")),
+            None
+        );
         assert_eq!(bar("2026-01-01", 24.0, None, Some("2031-01-01")), None);
     }
 

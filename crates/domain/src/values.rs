@@ -51,13 +51,21 @@ pub fn german_date(iso: &str) -> String {
 
 /// A decimal number in German (`1.234,5`) or plain (`1234.5`) notation; empty is `None`.
 pub fn parse_decimal(raw: &str) -> Result<Option<f64>, &'static str> {
-    let s: String = raw.trim().trim_end_matches(['€', '%']).trim().chars().filter(|c| !c.is_whitespace()).collect();
+    let s: String = raw
+        .trim()
+        .trim_end_matches(['€', '%'])
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     if s.is_empty() {
         return Ok(None);
     }
     let normalised = if s.contains(',') {
         s.replace('.', "").replace(',', ".")
-    } else if s.matches('.').count() > 1 || (s.contains('.') && s.rsplit('.').next().is_some_and(|t| t.len() == 3)) {
+    } else if s.matches('.').count() > 1
+        || (s.contains('.') && s.rsplit('.').next().is_some_and(|t| t.len() == 3))
+    {
         // 1.234 or 1.234.567: thousands separators
         s.replace('.', "")
     } else {
@@ -109,8 +117,17 @@ pub fn parse_year(raw: &str) -> Result<Option<i64>, &'static str> {
 }
 
 /// One entry per non-empty line, trimmed; at most `max_items` entries of at most `max_chars` each.
-pub fn parse_lines(raw: &str, max_items: usize, max_chars: usize) -> Result<Vec<String>, &'static str> {
-    let items: Vec<String> = raw.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
+pub fn parse_lines(
+    raw: &str,
+    max_items: usize,
+    max_chars: usize,
+) -> Result<Vec<String>, &'static str> {
+    let items: Vec<String> = raw
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
     if items.len() > max_items {
         return Err("err-too-many");
     }
@@ -125,7 +142,10 @@ pub fn optional_text(raw: &str, max_chars: usize) -> Result<String, &'static str
     let t = raw.trim();
     if t.chars().count() > max_chars {
         Err("err-too-long")
-    } else if t.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+    } else if t
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
         Err("err-control-chars")
     } else {
         Ok(t.replace("\r\n", "\n"))
@@ -140,8 +160,14 @@ pub fn parse_link(raw: &str) -> Result<String, &'static str> {
     }
     let ok = (t.starts_with("https://") || t.starts_with("http://"))
         && t.len() <= 2000
-        && !t.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>');
-    if ok { Ok(t.to_string()) } else { Err("err-link-format") }
+        && !t
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>');
+    if ok {
+        Ok(t.to_string())
+    } else {
+        Err("err-link-format")
+    }
 }
 
 /// Format euros with German thousands separators.
@@ -196,9 +222,15 @@ mod tests {
 
     #[test]
     fn lists_and_links() {
-        assert_eq!(parse_lines(" a \n\n b\n", 10, 100), Ok(vec!["a".to_string(), "b".to_string()]));
+        assert_eq!(
+            parse_lines(" a \n\n b\n", 10, 100),
+            Ok(vec!["a".to_string(), "b".to_string()])
+        );
         assert_eq!(parse_lines("a\nb\nc", 2, 100), Err("err-too-many"));
         assert_eq!(parse_link("javascript:alert(1)"), Err("err-link-format"));
-        assert_eq!(parse_link("https://ratsinfo.arnsberg.de/vorlage/1"), Ok("https://ratsinfo.arnsberg.de/vorlage/1".into()));
+        assert_eq!(
+            parse_link("https://ratsinfo.arnsberg.de/vorlage/1"),
+            Ok("https://ratsinfo.arnsberg.de/vorlage/1".into())
+        );
     }
 }

@@ -17,7 +17,11 @@ pub enum Visibility {
 }
 
 impl Visibility {
-    pub const ALL: [Visibility; 3] = [Visibility::Intern, Visibility::Netzwerk, Visibility::Oeffentlich];
+    pub const ALL: [Visibility; 3] = [
+        Visibility::Intern,
+        Visibility::Netzwerk,
+        Visibility::Oeffentlich,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -28,7 +32,10 @@ impl Visibility {
     }
 
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
-        Self::ALL.into_iter().find(|v| v.as_str() == raw.trim()).ok_or("err-visibility-unknown")
+        Self::ALL
+            .into_iter()
+            .find(|v| v.as_str() == raw.trim())
+            .ok_or("err-visibility-unknown")
     }
 }
 
@@ -36,7 +43,10 @@ impl Actor {
     /// Works in the network: a network role, or coordinator/editor somewhere.
     pub fn is_network_member(&self) -> bool {
         self.network_role.is_some()
-            || self.memberships.iter().any(|(_, r)| matches!(r, CityRole::Coordinator | CityRole::Editor))
+            || self
+                .memberships
+                .iter()
+                .any(|(_, r)| matches!(r, CityRole::Coordinator | CityRole::Editor))
     }
 
     /// The lowest visibility this actor may see in a municipality (everything at or above it is visible).
@@ -61,7 +71,11 @@ mod tests {
     use crate::role::NetworkRole;
 
     fn actor(network_role: Option<NetworkRole>, memberships: Vec<(i64, CityRole)>) -> Actor {
-        Actor { user_id: Some(1), network_role, memberships }
+        Actor {
+            user_id: Some(1),
+            network_role,
+            memberships,
+        }
     }
 
     #[test]

@@ -2,6 +2,8 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{PgPool, SqlitePool};
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Errors of the storage layer.
@@ -53,20 +55,28 @@ pub enum DbKind {
     Postgres,
 }
 
-/// The database handle shared by the whole application.
+/// The connection pool of one engine.
 #[derive(Clone, Debug)]
-pub enum Db {
+pub enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
+}
+
+/// The database handle shared by the whole application: the pool, and a counter of database round trips
+/// (store calls) so that tests and benchmarks can show that a page's query count does not grow with the data.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: Pool,
+    round_trips: Arc<AtomicU64>,
 }
 
 /// Expand `$body` once per database arm with `$pool` bound to the concrete pool.
 #[macro_export]
 macro_rules! on_db {
     ($db:expr, $pool:ident => $body:expr) => {
-        match $db {
-            $crate::Db::Sqlite($pool) => $body,
-            $crate::Db::Postgres($pool) => $body,
+        match $db.counted() {
+            $crate::Pool::Sqlite($pool) => $body,
+            $crate::Pool::Postgres($pool) => $body,
         }
     };
 }
@@ -76,8 +86,8 @@ macro_rules! on_db {
 #[macro_export]
 macro_rules! in_tx {
     ($db:expr, $tx:ident => $body:expr) => {
-        match $db {
-            $crate::Db::Sqlite(pool) => {
+        match $db.counted() {
+            $crate::Pool::Sqlite(pool) => {
                 let mut $tx = pool
                     .begin_with("BEGIN IMMEDIATE")
                     .await
@@ -88,7 +98,7 @@ macro_rules! in_tx {
                 }
                 result
             }
-            $crate::Db::Postgres(pool) => {
+            $crate::Pool::Postgres(pool) => {
                 let mut $tx = pool.begin().await.map_err($crate::StoreError::from)?;
                 let result: $crate::StoreResult<_> = async { $body }.await;
                 if result.is_ok() {
@@ -114,7 +124,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(5))
                 .connect_with(opts)
                 .await?;
-            Ok(Db::Postgres(pool))
+            Ok(Db::new(Pool::Postgres(pool)))
         } else if url.starts_with("sqlite:") {
             let opts = SqliteConnectOptions::from_str(url)
                 .map_err(|e| StoreError::Url(e.to_string()))?
@@ -128,7 +138,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
-            Ok(Db::Sqlite(pool))
+            Ok(Db::new(Pool::Sqlite(pool)))
         } else {
             Err(StoreError::Url(format!(
                 "expected sqlite:… or postgres://…, got {url:?}"
@@ -136,18 +146,42 @@ impl Db {
         }
     }
 
-    pub fn kind(&self) -> DbKind {
-        match self {
-            Db::Sqlite(_) => DbKind::Sqlite,
-            Db::Postgres(_) => DbKind::Postgres,
+    fn new(pool: Pool) -> Db {
+        Db {
+            pool,
+            round_trips: Arc::new(AtomicU64::new(0)),
         }
+    }
+
+    pub fn kind(&self) -> DbKind {
+        match self.pool {
+            Pool::Sqlite(_) => DbKind::Sqlite,
+            Pool::Postgres(_) => DbKind::Postgres,
+        }
+    }
+
+    /// The pool, without counting (for code outside the store that needs the engine, e.g. tests).
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// The pool, counting one round trip; used by `on_db!` and `in_tx!`.
+    #[doc(hidden)]
+    pub fn counted(&self) -> &Pool {
+        self.round_trips.fetch_add(1, Ordering::Relaxed);
+        &self.pool
+    }
+
+    /// Store calls made through this handle (and its clones) so far.
+    pub fn round_trips(&self) -> u64 {
+        self.round_trips.load(Ordering::Relaxed)
     }
 
     /// Apply all pending migrations of the matching tree.
     pub async fn migrate(&self) -> StoreResult<()> {
-        match self {
-            Db::Sqlite(p) => SQLITE_MIGRATOR.run(p).await?,
-            Db::Postgres(p) => POSTGRES_MIGRATOR.run(p).await?,
+        match &self.pool {
+            Pool::Sqlite(p) => SQLITE_MIGRATOR.run(p).await?,
+            Pool::Postgres(p) => POSTGRES_MIGRATOR.run(p).await?,
         }
         Ok(())
     }
@@ -163,8 +197,8 @@ impl Db {
 
     /// `(table, column)` pairs of the platform's own schema, sorted; used by the migration parity test.
     pub async fn schema_columns(&self) -> StoreResult<Vec<(String, String)>> {
-        let mut cols: Vec<(String, String)> = match self {
-            Db::Sqlite(p) => {
+        let mut cols: Vec<(String, String)> = match &self.pool {
+            Pool::Sqlite(p) => {
                 sqlx::query_as(
                     "SELECT m.name, c.name FROM sqlite_master m, pragma_table_info(m.name) c \
                      WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '_sqlx_migrations'",
@@ -172,7 +206,7 @@ impl Db {
                 .fetch_all(p)
                 .await?
             }
-            Db::Postgres(p) => {
+            Pool::Postgres(p) => {
                 sqlx::query_as(
                     "SELECT table_name::text, column_name::text FROM information_schema.columns \
                      WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations'",

@@ -128,7 +128,11 @@ pub async fn set_status(
         .bind(status).bind(date).bind(reference).bind(link).bind(now_secs()).bind(municipality_id)
         .execute(pool).await?.rows_affected()
     });
-    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 pub async fn set_visibility(db: &Db, municipality_id: i64, visibility: &str) -> StoreResult<()> {
@@ -137,7 +141,11 @@ pub async fn set_visibility(db: &Db, municipality_id: i64, visibility: &str) -> 
             .bind(visibility).bind(municipality_id)
             .execute(pool).await?.rows_affected()
     });
-    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 pub async fn comments(db: &Db, municipality_id: i64) -> StoreResult<Vec<Comment>> {
@@ -151,7 +159,13 @@ pub async fn comments(db: &Db, municipality_id: i64) -> StoreResult<Vec<Comment>
     Ok(rows)
 }
 
-pub async fn add_comment(db: &Db, municipality_id: i64, version: i64, author_id: i64, body: &str) -> StoreResult<i64> {
+pub async fn add_comment(
+    db: &Db,
+    municipality_id: i64,
+    version: i64,
+    author_id: i64,
+    body: &str,
+) -> StoreResult<i64> {
     let id = on_db!(db, pool => {
         sqlx::query_scalar::<_, i64>(
             "INSERT INTO definition_comments (municipality_id, version, author_id, body, created_at) \

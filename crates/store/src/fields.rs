@@ -39,7 +39,13 @@ pub async fn selected(db: &Db, municipality_id: i64) -> StoreResult<Vec<CityFiel
 }
 
 /// Select a field (or change priority and rationale of a selected one).
-pub async fn select(db: &Db, municipality_id: i64, field_id: i64, priority: &str, rationale: &str) -> StoreResult<()> {
+pub async fn select(
+    db: &Db,
+    municipality_id: i64,
+    field_id: i64,
+    priority: &str,
+    rationale: &str,
+) -> StoreResult<()> {
     on_db!(db, pool => {
         sqlx::query(
             "INSERT INTO city_fields (municipality_id, field_id, priority, rationale) VALUES ($1, $2, $3, $4) \
@@ -56,7 +62,11 @@ pub async fn deselect(db: &Db, municipality_id: i64, field_id: i64) -> StoreResu
         sqlx::query("DELETE FROM city_fields WHERE municipality_id = $1 AND field_id = $2")
             .bind(municipality_id).bind(field_id).execute(pool).await?.rows_affected()
     });
-    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 pub async fn goals(db: &Db, municipality_id: i64) -> StoreResult<Vec<Goal>> {
@@ -98,5 +108,9 @@ pub async fn delete_goal(db: &Db, municipality_id: i64, goal_id: i64) -> StoreRe
         sqlx::query("DELETE FROM goals WHERE id = $1 AND municipality_id = $2")
             .bind(goal_id).bind(municipality_id).execute(pool).await?.rows_affected()
     });
-    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
 }

@@ -19,4 +19,4 @@ pub mod templates;
 pub mod tokens;
 pub mod users;
 
-pub use db::{Db, DbKind, StoreError, StoreResult, now_secs};
+pub use db::{Db, DbKind, Pool, StoreError, StoreResult, now_secs};

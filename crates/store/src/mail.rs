@@ -29,8 +29,8 @@ pub async fn enqueue(db: &Db, recipient: &str, subject: &str, body: &str) -> Sto
 /// Lease up to `limit` due mails for `lease_secs`.
 pub async fn claim_due(db: &Db, limit: i64, lease_secs: i64) -> StoreResult<Vec<OutgoingMail>> {
     let now = now_secs();
-    let rows = match db {
-        Db::Sqlite(pool) => {
+    let rows = match db.counted() {
+        crate::Pool::Sqlite(pool) => {
             sqlx::query_as::<_, OutgoingMail>(
                 "UPDATE mail_outbox SET locked_until = $1 WHERE id IN (SELECT id FROM mail_outbox \
                  WHERE sent_at IS NULL AND next_attempt_at <= $2 AND (locked_until IS NULL OR locked_until < $2) \
@@ -39,7 +39,7 @@ pub async fn claim_due(db: &Db, limit: i64, lease_secs: i64) -> StoreResult<Vec<
             .bind(now + lease_secs).bind(now).bind(limit)
             .fetch_all(pool).await?
         }
-        Db::Postgres(pool) => {
+        crate::Pool::Postgres(pool) => {
             sqlx::query_as::<_, OutgoingMail>(
                 "UPDATE mail_outbox SET locked_until = $1 WHERE id IN (SELECT id FROM mail_outbox \
                  WHERE sent_at IS NULL AND next_attempt_at <= $2 AND (locked_until IS NULL OR locked_until < $2) \

@@ -97,7 +97,12 @@ pub async fn load(db: &Db, municipality_id: i64, measure_id: i64) -> StoreResult
     Ok(parts)
 }
 
-pub async fn set_partner(db: &Db, measure_id: i64, stakeholder_id: i64, role: &str) -> StoreResult<()> {
+pub async fn set_partner(
+    db: &Db,
+    measure_id: i64,
+    stakeholder_id: i64,
+    role: &str,
+) -> StoreResult<()> {
     on_db!(db, pool => {
         sqlx::query(
             "INSERT INTO measure_partners (measure_id, stakeholder_id, role) VALUES ($1, $2, $3) \
@@ -113,11 +118,20 @@ pub async fn remove_partner(db: &Db, measure_id: i64, stakeholder_id: i64) -> St
         sqlx::query("DELETE FROM measure_partners WHERE measure_id = $1 AND stakeholder_id = $2")
             .bind(measure_id).bind(stakeholder_id).execute(pool).await?.rows_affected()
     });
-    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 /// Set the RACI letters of a stakeholder; all four false removes the row.
-pub async fn set_raci(db: &Db, measure_id: i64, stakeholder_id: i64, letters: [bool; 4]) -> StoreResult<()> {
+pub async fn set_raci(
+    db: &Db,
+    measure_id: i64,
+    stakeholder_id: i64,
+    letters: [bool; 4],
+) -> StoreResult<()> {
     let [r, a, c, i] = letters;
     in_tx!(db, tx => {
         sqlx::query("DELETE FROM measure_raci WHERE measure_id = $1 AND stakeholder_id = $2")
@@ -144,12 +158,12 @@ pub async fn add_dependency(
     check: impl Fn(&[(i64, i64)]) -> Option<Vec<i64>>,
 ) -> StoreResult<()> {
     in_tx!(db, tx => {
-        if let Db::Postgres(_) = db {
+        if let crate::Pool::Postgres(_) = db.pool() {
             sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(municipality_id).execute(&mut *tx).await?;
         }
         let both: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM measures WHERE municipality_id = $1 AND id IN ($2, $3)")
             .bind(municipality_id).bind(measure_id).bind(depends_on).fetch_one(&mut *tx).await?;
-        if both != 2 {
+        if both != if measure_id == depends_on { 1 } else { 2 } {
             return Err(StoreError::NotFound);
         }
         let edges: Vec<(i64, i64)> = sqlx::query_as(
@@ -172,7 +186,11 @@ pub async fn remove_dependency(db: &Db, measure_id: i64, depends_on: i64) -> Sto
         sqlx::query("DELETE FROM measure_dependencies WHERE measure_id = $1 AND depends_on_id = $2")
             .bind(measure_id).bind(depends_on).execute(pool).await?.rows_affected()
     });
-    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 pub struct NewKpi<'a> {
@@ -198,7 +216,13 @@ pub async fn add_kpi(db: &Db, measure_id: i64, k: &NewKpi<'_>) -> StoreResult<i6
 }
 
 /// Add a measurement to a KPI of this measure.
-pub async fn add_measurement(db: &Db, measure_id: i64, kpi_id: i64, measured_on: &str, value: f64) -> StoreResult<i64> {
+pub async fn add_measurement(
+    db: &Db,
+    measure_id: i64,
+    kpi_id: i64,
+    measured_on: &str,
+    value: f64,
+) -> StoreResult<i64> {
     let id = on_db!(db, pool => {
         sqlx::query_scalar::<_, i64>(
             "INSERT INTO kpi_measurements (kpi_id, measured_on, value, created_at) \

@@ -47,7 +47,13 @@ pub enum Sort {
 }
 
 impl Sort {
-    pub const ALL: [Sort; 5] = [Sort::Title, Sort::Status, Sort::Priority, Sort::Start, Sort::Updated];
+    pub const ALL: [Sort; 5] = [
+        Sort::Title,
+        Sort::Status,
+        Sort::Priority,
+        Sort::Start,
+        Sort::Updated,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -67,8 +73,12 @@ impl Sort {
         match self {
             Sort::Title => "m.title, m.id",
             Sort::Status => "s.position, m.title, m.id",
-            Sort::Priority => "CASE m.priority WHEN 'hoch' THEN 1 WHEN 'mittel' THEN 2 WHEN 'niedrig' THEN 3 ELSE 4 END, m.title, m.id",
-            Sort::Start => "CASE WHEN m.start_date IS NULL THEN 1 ELSE 0 END, m.start_date, m.title, m.id",
+            Sort::Priority => {
+                "CASE m.priority WHEN 'hoch' THEN 1 WHEN 'mittel' THEN 2 WHEN 'niedrig' THEN 3 ELSE 4 END, m.title, m.id"
+            }
+            Sort::Start => {
+                "CASE WHEN m.start_date IS NULL THEN 1 ELSE 0 END, m.start_date, m.title, m.id"
+            }
             Sort::Updated => "m.updated_at DESC, m.id DESC",
         }
     }
@@ -83,10 +93,17 @@ fn min_rank(v: Visibility) -> i64 {
     }
 }
 
-const VISIBLE: &str = "(CASE m.visibility WHEN 'intern' THEN 0 WHEN 'netzwerk' THEN 1 ELSE 2 END) >= $2";
+const VISIBLE: &str =
+    "(CASE m.visibility WHEN 'intern' THEN 0 WHEN 'netzwerk' THEN 1 ELSE 2 END) >= $2";
 
 /// The measures of a municipality the viewer may see, filtered and sorted — one query.
-pub async fn list(db: &Db, municipality_id: i64, min: Visibility, f: &Filter, sort: Sort) -> StoreResult<Vec<MeasureRow>> {
+pub async fn list(
+    db: &Db,
+    municipality_id: i64,
+    min: Visibility,
+    f: &Filter,
+    sort: Sort,
+) -> StoreResult<Vec<MeasureRow>> {
     let sql = format!(
         "SELECT m.id, m.municipality_id, m.title, m.status, s.name AS status_name, m.visibility, m.primary_field_id, \
          t.name AS field_name, m.priority, m.quick_win, m.lead_unit, m.start_date, m.end_date, m.investment_costs, m.updated_at \
@@ -99,7 +116,10 @@ pub async fn list(db: &Db, municipality_id: i64, min: Visibility, f: &Filter, so
          ORDER BY {}",
         sort.order_by()
     );
-    let lead = f.lead.as_ref().map(|l| format!("%{}%", l.to_lowercase().replace('%', "").replace('_', "")));
+    let lead = f
+        .lead
+        .as_ref()
+        .map(|l| format!("%{}%", l.to_lowercase().replace(['%', '_'], "")));
     let rows = on_db!(db, pool => {
         sqlx::query_as::<_, MeasureRow>(sqlx::AssertSqlSafe(sql.clone()))
             .bind(municipality_id).bind(min_rank(min)).bind(f.field_id).bind(&f.status).bind(&f.priority)
@@ -110,7 +130,10 @@ pub async fn list(db: &Db, municipality_id: i64, min: Visibility, f: &Filter, so
 }
 
 /// Network-visible measures of all other municipalities (for copying), newest first.
-pub async fn network_visible(db: &Db, except_municipality: i64) -> StoreResult<Vec<(MeasureRow, String)>> {
+pub async fn network_visible(
+    db: &Db,
+    except_municipality: i64,
+) -> StoreResult<Vec<(MeasureRow, String)>> {
     #[derive(sqlx::FromRow)]
     struct Row {
         #[sqlx(flatten)]
@@ -197,7 +220,12 @@ impl MeasureRecord {
     }
 
     /// The sheet, with the id lists loaded separately.
-    pub fn sheet(&self, further_field_ids: Vec<i64>, goal_ids: Vec<i64>, tag_ids: Vec<i64>) -> Sheet {
+    pub fn sheet(
+        &self,
+        further_field_ids: Vec<i64>,
+        goal_ids: Vec<i64>,
+        tag_ids: Vec<i64>,
+    ) -> Sheet {
         Sheet {
             title: self.title.clone(),
             short_description: self.short_description.clone(),
@@ -215,8 +243,14 @@ impl MeasureRecord {
             lead_stakeholder_id: self.lead_stakeholder_id,
             start_date: self.start_date.clone(),
             end_date: self.end_date.clone(),
-            time_horizon: self.time_horizon.as_deref().and_then(|v| TimeHorizon::parse(v).ok().flatten()),
-            priority: self.priority.as_deref().and_then(|v| Priority::parse(v).ok().flatten()),
+            time_horizon: self
+                .time_horizon
+                .as_deref()
+                .and_then(|v| TimeHorizon::parse(v).ok().flatten()),
+            priority: self
+                .priority
+                .as_deref()
+                .and_then(|v| Priority::parse(v).ok().flatten()),
             quick_win: self.quick_win,
             investment_costs: self.investment_costs,
             operating_costs: self.operating_costs,
@@ -386,7 +420,13 @@ pub async fn update(
 }
 
 /// Record a change that is not part of the sheet form (status, partners, KPIs, …) as a new version.
-pub async fn record_change(db: &Db, municipality_id: i64, id: i64, author_id: i64, changes: &[FieldChange]) -> StoreResult<i64> {
+pub async fn record_change(
+    db: &Db,
+    municipality_id: i64,
+    id: i64,
+    author_id: i64,
+    changes: &[FieldChange],
+) -> StoreResult<i64> {
     let changes_json = serde_json::to_string(changes).unwrap_or_else(|_| "[]".into());
     let now = now_secs();
     in_tx!(db, tx => {
@@ -403,9 +443,20 @@ pub async fn record_change(db: &Db, municipality_id: i64, id: i64, author_id: i6
 }
 
 /// Change the status from `from` (as seen by the user) to `to`; `Conflict("status")` if it changed meanwhile.
-pub async fn set_status(db: &Db, municipality_id: i64, id: i64, from: &str, to: &str, author_id: i64) -> StoreResult<()> {
+pub async fn set_status(
+    db: &Db,
+    municipality_id: i64,
+    id: i64,
+    from: &str,
+    to: &str,
+    author_id: i64,
+) -> StoreResult<()> {
     let now = now_secs();
-    let changes = vec![FieldChange { field: "status".into(), before: from.into(), after: to.into() }];
+    let changes = vec![FieldChange {
+        field: "status".into(),
+        before: from.into(),
+        after: to.into(),
+    }];
     let changes_json = serde_json::to_string(&changes).unwrap_or_else(|_| "[]".into());
     in_tx!(db, tx => {
         let v: Option<i64> = sqlx::query_scalar(

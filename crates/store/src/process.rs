@@ -46,16 +46,31 @@ pub async fn templates(db: &Db) -> StoreResult<Vec<PhaseTemplate>> {
     Ok(rows)
 }
 
-pub async fn update_template(db: &Db, id: i64, name: &str, description: &str, planned_months: i64) -> StoreResult<()> {
+pub async fn update_template(
+    db: &Db,
+    id: i64,
+    name: &str,
+    description: &str,
+    planned_months: i64,
+) -> StoreResult<()> {
     let n = on_db!(db, pool => {
         sqlx::query("UPDATE phase_templates SET name = $1, description = $2, planned_months = $3 WHERE id = $4")
             .bind(name).bind(description).bind(planned_months).bind(id)
             .execute(pool).await?.rows_affected()
     });
-    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
-pub async fn add_template(db: &Db, name: &str, description: &str, planned_months: i64) -> StoreResult<i64> {
+pub async fn add_template(
+    db: &Db,
+    name: &str,
+    description: &str,
+    planned_months: i64,
+) -> StoreResult<i64> {
     let id = on_db!(db, pool => {
         sqlx::query_scalar::<_, i64>(
             "INSERT INTO phase_templates (position, name, description, planned_months) \
@@ -132,7 +147,11 @@ pub async fn update_phase(db: &Db, municipality_id: i64, p: &Phase) -> StoreResu
         .bind(p.id).bind(municipality_id)
         .execute(pool).await?.rows_affected()
     });
-    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
 }
 
 /// Milestones of a municipality (phase and measure milestones), ordered by due date.
@@ -167,11 +186,20 @@ pub async fn add_milestone(
 }
 
 /// Mark a milestone done (or open again with `None`).
-pub async fn set_milestone_done(db: &Db, municipality_id: i64, id: i64, done_on: Option<&str>) -> StoreResult<()> {
+pub async fn set_milestone_done(
+    db: &Db,
+    municipality_id: i64,
+    id: i64,
+    done_on: Option<&str>,
+) -> StoreResult<()> {
     let n = on_db!(db, pool => {
         sqlx::query("UPDATE milestones SET done_on = $1 WHERE id = $2 AND municipality_id = $3")
             .bind(done_on).bind(id).bind(municipality_id)
             .execute(pool).await?.rows_affected()
     });
-    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
 }

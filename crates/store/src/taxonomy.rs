@@ -55,7 +55,14 @@ pub async fn by_id(db: &Db, id: i64) -> StoreResult<Term> {
 }
 
 /// Create a term at the end of its taxonomy; `Conflict("term_key")` if the key is taken.
-pub async fn create(db: &Db, taxonomy: &str, key: &str, name: &str, description: &str, color: &str) -> StoreResult<i64> {
+pub async fn create(
+    db: &Db,
+    taxonomy: &str,
+    key: &str,
+    name: &str,
+    description: &str,
+    color: &str,
+) -> StoreResult<i64> {
     let r = on_db!(db, pool => {
         sqlx::query_scalar::<_, i64>(
             "INSERT INTO taxonomy_terms (taxonomy, term_key, name, description, color, position) \
@@ -71,11 +78,22 @@ pub async fn create(db: &Db, taxonomy: &str, key: &str, name: &str, description:
     })
 }
 
-pub async fn update(db: &Db, id: i64, name: &str, description: &str, color: &str, active: bool) -> StoreResult<()> {
+pub async fn update(
+    db: &Db,
+    id: i64,
+    name: &str,
+    description: &str,
+    color: &str,
+    active: bool,
+) -> StoreResult<()> {
     let n = on_db!(db, pool => {
         sqlx::query("UPDATE taxonomy_terms SET name = $1, description = $2, color = $3, active = $4 WHERE id = $5")
             .bind(name).bind(description).bind(color).bind(active).bind(id)
             .execute(pool).await?.rows_affected()
     });
-    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
 }

@@ -34,7 +34,14 @@ pub async fn get(db: &Db, id: i64) -> StoreResult<Template> {
 }
 
 /// Store a template from a sheet (JSON of `domain::measure::SheetInput`-shaped fields).
-pub async fn create(db: &Db, title: &str, short: &str, primary_field_id: Option<i64>, sheet_json: &str, published: bool) -> StoreResult<i64> {
+pub async fn create(
+    db: &Db,
+    title: &str,
+    short: &str,
+    primary_field_id: Option<i64>,
+    sheet_json: &str,
+    published: bool,
+) -> StoreResult<i64> {
     let now = now_secs();
     let id = on_db!(db, pool => {
         sqlx::query_scalar::<_, i64>(
@@ -52,5 +59,9 @@ pub async fn set_published(db: &Db, id: i64, published: bool) -> StoreResult<()>
         sqlx::query("UPDATE measure_templates SET published = $1, updated_at = $2 WHERE id = $3")
             .bind(published).bind(now_secs()).bind(id).execute(pool).await?.rows_affected()
     });
-    if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    if n == 0 {
+        Err(StoreError::NotFound)
+    } else {
+        Ok(())
+    }
 }

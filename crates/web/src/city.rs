@@ -22,7 +22,12 @@ impl City {
         let min_visibility = ctx.actor.min_visibility(m.id);
         let can_edit = ctx.can(Permission::EditCity(m.id));
         let can_coordinate = ctx.can(Permission::ManageMembers(m.id));
-        Ok(City { m, min_visibility, can_edit, can_coordinate })
+        Ok(City {
+            m,
+            min_visibility,
+            can_edit,
+            can_coordinate,
+        })
     }
 
     pub fn may_see(&self, v: Visibility) -> bool {
@@ -32,13 +37,21 @@ impl City {
     /// Editors and coordinators of the city, and the network admin; others get 403 (or the log-in page).
     pub fn require_edit(&self, ctx: &RequestCtx) -> Result<i64, AppError> {
         let user_id = crate::auth::require_login(ctx)?;
-        if self.can_edit { Ok(user_id) } else { Err(AppError::Forbidden) }
+        if self.can_edit {
+            Ok(user_id)
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     /// Coordinators of the city and the network admin.
     pub fn require_coordinate(&self, ctx: &RequestCtx) -> Result<i64, AppError> {
         let user_id = crate::auth::require_login(ctx)?;
-        if self.can_coordinate { Ok(user_id) } else { Err(AppError::Forbidden) }
+        if self.can_coordinate {
+            Ok(user_id)
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 
     pub fn path(&self, rest: &str) -> String {

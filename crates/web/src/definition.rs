@@ -5,6 +5,7 @@
 use crate::city::City;
 use crate::ctx::{Ctx, RequestCtx};
 use crate::error::AppError;
+use crate::form::Form;
 use crate::markdown::to_safe_html;
 use crate::state::AppState;
 use crate::view::{FormView, datetime, render};
@@ -12,7 +13,6 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use domain::FieldErrors;
 use domain::definition::{DefinitionStatus, DiffPart, MAX_DEFINITION_CHARS, word_diff};
 use domain::permission::Permission;
@@ -52,23 +52,58 @@ pub struct ShowQuery {
 
 /// Whether the visitor may read the definition at all.
 fn readable(city: &City, def: &Option<Definition>) -> bool {
-    let v = def.as_ref().and_then(|d| Visibility::parse(&d.visibility).ok()).unwrap_or(Visibility::Intern);
+    let v = def
+        .as_ref()
+        .and_then(|d| Visibility::parse(&d.visibility).ok())
+        .unwrap_or(Visibility::Intern);
     city.may_see(v)
 }
 
-async fn show_page(state: &AppState, ctx: RequestCtx, city: City, q: &ShowQuery, form: FormView) -> Result<ShowPage, AppError> {
+async fn show_page(
+    state: &AppState,
+    ctx: RequestCtx,
+    city: City,
+    q: &ShowQuery,
+    form: FormView,
+) -> Result<ShowPage, AppError> {
     let def = store::definitions::get(&state.db, city.m.id).await?;
     if !readable(&city, &def) {
-        return Err(if ctx.actor.is_authenticated() { AppError::NotFound } else { AppError::LoginRequired });
+        return Err(if ctx.actor.is_authenticated() {
+            AppError::NotFound
+        } else {
+            AppError::LoginRequired
+        });
     }
     let current_version = def.as_ref().map(|d| d.current_version).unwrap_or(0);
-    let current = if current_version > 0 { Some(store::definitions::version(&state.db, city.m.id, current_version).await?) } else { None };
-    let body_html = current.as_ref().map(|v| to_safe_html(&v.body_md)).unwrap_or_default();
+    let current = if current_version > 0 {
+        Some(store::definitions::version(&state.db, city.m.id, current_version).await?)
+    } else {
+        None
+    };
+    let body_html = current
+        .as_ref()
+        .map(|v| to_safe_html(&v.body_md))
+        .unwrap_or_default();
     let is_member = ctx.can(Permission::ReadCityInternal(city.m.id));
-    let versions = if is_member || city.can_edit { store::definitions::versions(&state.db, city.m.id).await? } else { vec![] };
-    let comments = if is_member { store::definitions::comments(&state.db, city.m.id).await? } else { vec![] };
-    let status = def.as_ref().and_then(|d| DefinitionStatus::parse(&d.status)).unwrap_or(DefinitionStatus::Entwurf);
-    let next_statuses = if city.can_coordinate && current.is_some() { status.next().iter().map(|s| s.as_str()).collect() } else { vec![] };
+    let versions = if is_member || city.can_edit {
+        store::definitions::versions(&state.db, city.m.id).await?
+    } else {
+        vec![]
+    };
+    let comments = if is_member {
+        store::definitions::comments(&state.db, city.m.id).await?
+    } else {
+        vec![]
+    };
+    let status = def
+        .as_ref()
+        .and_then(|d| DefinitionStatus::parse(&d.status))
+        .unwrap_or(DefinitionStatus::Entwurf);
+    let next_statuses = if city.can_coordinate && current.is_some() {
+        status.next().iter().map(|s| s.as_str()).collect()
+    } else {
+        vec![]
+    };
     let diff = match (q.von.parse::<i64>(), q.bis.parse::<i64>()) {
         (Ok(a), Ok(b)) if is_member || city.can_edit => {
             let old = versions.iter().find(|v| v.version == a);
@@ -80,7 +115,19 @@ async fn show_page(state: &AppState, ctx: RequestCtx, city: City, q: &ShowQuery,
         }
         _ => None,
     };
-    Ok(ShowPage { ctx, city, def, current, body_html, versions, comments, can_comment: is_member, next_statuses, diff, form })
+    Ok(ShowPage {
+        ctx,
+        city,
+        def,
+        current,
+        body_html,
+        versions,
+        comments,
+        can_comment: is_member,
+        next_statuses,
+        diff,
+        form,
+    })
 }
 
 pub async fn show(
@@ -112,14 +159,31 @@ pub struct EditForm {
     base_version: String,
 }
 
-pub async fn edit(State(state): State<AppState>, Ctx(ctx): Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {
+pub async fn edit(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
     let city = City::load(&state, &ctx, &slug).await?;
     city.require_edit(&ctx)?;
     let def = store::definitions::get(&state.db, city.m.id).await?;
     let base_version = def.map(|d| d.current_version).unwrap_or(0);
-    let body = if base_version > 0 { store::definitions::version(&state.db, city.m.id, base_version).await?.body_md } else { String::new() };
+    let body = if base_version > 0 {
+        store::definitions::version(&state.db, city.m.id, base_version)
+            .await?
+            .body_md
+    } else {
+        String::new()
+    };
     let form = FormView::new().with("body_md", &body);
-    Ok(render(&EditPage { ctx, city, form, base_version, theirs: None })?.into_response())
+    Ok(render(&EditPage {
+        ctx,
+        city,
+        form,
+        base_version,
+        theirs: None,
+    })?
+    .into_response())
 }
 
 pub async fn save(
@@ -137,21 +201,48 @@ pub async fn save(
         e.push("body_md", "err-required");
     }
     let note = e.take("note", optional_text(&f.note, 300));
-    let form = FormView::new().with("body_md", &f.body_md).with("note", &f.note);
+    let form = FormView::new()
+        .with("body_md", &f.body_md)
+        .with("note", &f.note);
     let (Some(body), Some(note), true) = (body, note, e.is_empty()) else {
-        let page = EditPage { ctx: ctx.clone(), city, form: form.with_errors(&ctx, &e), base_version, theirs: None };
+        let page = EditPage {
+            ctx: ctx.clone(),
+            city,
+            form: form.with_errors(&ctx, &e),
+            base_version,
+            theirs: None,
+        };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     };
-    match store::definitions::save(&state.db, city.m.id, base_version, &body, &note, user_id).await {
+    match store::definitions::save(&state.db, city.m.id, base_version, &body, &note, user_id).await
+    {
         Ok(v) => {
-            tracing::info!(municipality_id = city.m.id, version = v, by = user_id, "definition saved");
+            tracing::info!(
+                municipality_id = city.m.id,
+                version = v,
+                by = user_id,
+                "definition saved"
+            );
             Ok(Redirect::to(&city.path("/leitbild")).into_response())
         }
         Err(store::StoreError::Conflict(_)) => {
-            let current = store::definitions::get(&state.db, city.m.id).await?.map(|d| d.current_version).unwrap_or(0);
-            let theirs = if current > 0 { Some(store::definitions::version(&state.db, city.m.id, current).await?) } else { None };
+            let current = store::definitions::get(&state.db, city.m.id)
+                .await?
+                .map(|d| d.current_version)
+                .unwrap_or(0);
+            let theirs = if current > 0 {
+                Some(store::definitions::version(&state.db, city.m.id, current).await?)
+            } else {
+                None
+            };
             let form = form.with_error(&ctx, "body_md", "err-definition-conflict");
-            let page = EditPage { ctx, city, form, base_version: current, theirs };
+            let page = EditPage {
+                ctx,
+                city,
+                form,
+                base_version: current,
+                theirs,
+            };
             Ok((StatusCode::CONFLICT, render(&page)?).into_response())
         }
         Err(e) => Err(e.into()),
@@ -175,7 +266,9 @@ pub async fn set_status(
 ) -> Result<Response, AppError> {
     let city = City::load(&state, &ctx, &slug).await?;
     city.require_coordinate(&ctx)?;
-    let def = store::definitions::get(&state.db, city.m.id).await?.ok_or(AppError::NotFound)?;
+    let def = store::definitions::get(&state.db, city.m.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let current = DefinitionStatus::parse(&def.status).unwrap_or(DefinitionStatus::Entwurf);
     let mut e = FieldErrors::new();
     let target = DefinitionStatus::parse(&f.status);
@@ -186,15 +279,24 @@ pub async fn set_status(
     }
     let mut decision = None;
     if target == Some(DefinitionStatus::Beschlossen) {
-        let date = e.take("decision_date", parse_date(&f.decision_date)).flatten();
+        let date = e
+            .take("decision_date", parse_date(&f.decision_date))
+            .flatten();
         if date.is_none() && e.for_field("decision_date").is_none() {
             e.push("decision_date", "err-required");
         }
-        let reference = e.take("decision_reference", optional_text(&f.decision_reference, 100)).unwrap_or_default();
+        let reference = e
+            .take(
+                "decision_reference",
+                optional_text(&f.decision_reference, 100),
+            )
+            .unwrap_or_default();
         if reference.is_empty() && e.for_field("decision_reference").is_none() {
             e.push("decision_reference", "err-required");
         }
-        let link = e.take("decision_link", parse_link(&f.decision_link)).unwrap_or_default();
+        let link = e
+            .take("decision_link", parse_link(&f.decision_link))
+            .unwrap_or_default();
         decision = date.map(|d| (d, reference, link));
     }
     let Some(target) = target.filter(|_| e.is_empty()) else {
@@ -206,9 +308,15 @@ pub async fn set_status(
         let p = show_page(&state, ctx, city, &ShowQuery::default(), form).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
     };
-    let d = decision.as_ref().map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()));
+    let d = decision
+        .as_ref()
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()));
     store::definitions::set_status(&state.db, city.m.id, target.as_str(), d).await?;
-    tracing::info!(municipality_id = city.m.id, status = target.as_str(), "definition status changed");
+    tracing::info!(
+        municipality_id = city.m.id,
+        status = target.as_str(),
+        "definition status changed"
+    );
     Ok(Redirect::to(&city.path("/leitbild")).into_response())
 }
 
@@ -248,14 +356,22 @@ pub async fn comment(
     if !ctx.can(Permission::ReadCityInternal(city.m.id)) {
         return Err(AppError::Forbidden);
     }
-    let def = store::definitions::get(&state.db, city.m.id).await?.ok_or(AppError::NotFound)?;
+    let def = store::definitions::get(&state.db, city.m.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let mut e = FieldErrors::new();
-    let body = e.take("comment", domain::validation::required_text(&f.comment.replace(['\r', '\n'], " "), 4000));
+    let body = e.take(
+        "comment",
+        domain::validation::required_text(&f.comment.replace(['\r', '\n'], " "), 4000),
+    );
     let Some(body) = body else {
-        let form = FormView::new().with("comment", &f.comment).with_errors(&ctx, &e);
+        let form = FormView::new()
+            .with("comment", &f.comment)
+            .with_errors(&ctx, &e);
         let p = show_page(&state, ctx, city, &ShowQuery::default(), form).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
     };
-    store::definitions::add_comment(&state.db, city.m.id, def.current_version, user_id, &body).await?;
+    store::definitions::add_comment(&state.db, city.m.id, def.current_version, user_id, &body)
+        .await?;
     Ok(Redirect::to(&city.path("/leitbild#kommentare")).into_response())
 }

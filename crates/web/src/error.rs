@@ -13,6 +13,7 @@ use store::StoreError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
+    BadRequest,
     NotFound,
     Forbidden,
     Csrf,
@@ -23,6 +24,7 @@ pub enum ErrorKind {
 impl ErrorKind {
     fn status(self) -> StatusCode {
         match self {
+            ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
             ErrorKind::Forbidden | ErrorKind::Csrf => StatusCode::FORBIDDEN,
             ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -32,6 +34,7 @@ impl ErrorKind {
 
     fn key(self) -> &'static str {
         match self {
+            ErrorKind::BadRequest => "badrequest",
             ErrorKind::NotFound => "notfound",
             ErrorKind::Forbidden => "forbidden",
             ErrorKind::Csrf => "csrf",
@@ -43,6 +46,9 @@ impl ErrorKind {
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
+    /// The request body could not be read (malformed form data).
+    #[error("bad request: {0}")]
+    BadRequest(String),
     #[error("not found")]
     NotFound,
     #[error("forbidden")]
@@ -75,6 +81,10 @@ impl From<askama::Error> for AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let kind = match &self {
+            AppError::BadRequest(e) => {
+                tracing::info!(error = %e, "unreadable request body");
+                ErrorKind::BadRequest
+            }
             AppError::NotFound => ErrorKind::NotFound,
             AppError::Forbidden => ErrorKind::Forbidden,
             AppError::LoginRequired => {

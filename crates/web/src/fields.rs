@@ -5,13 +5,13 @@ use crate::auth::require;
 use crate::city::City;
 use crate::ctx::{Ctx, RequestCtx};
 use crate::error::AppError;
+use crate::form::Form;
 use crate::state::AppState;
 use crate::view::{FormView, render};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use domain::FieldErrors;
 use domain::measure::Priority;
 use domain::permission::Permission;
@@ -34,7 +34,10 @@ struct FieldsPage {
 
 impl FieldsPage {
     pub fn goals_of(&self, field_id: &i64) -> Vec<&Goal> {
-        self.goals.iter().filter(|g| g.field_id == *field_id).collect()
+        self.goals
+            .iter()
+            .filter(|g| g.field_id == *field_id)
+            .collect()
     }
 
     pub fn selection(&self, field_id: &i64) -> Option<&CityField> {
@@ -42,18 +45,39 @@ impl FieldsPage {
     }
 
     pub fn num(&self, v: &Option<f64>) -> String {
-        v.map(domain::values::format_decimal).unwrap_or_else(|| "–".into())
+        v.map(domain::values::format_decimal)
+            .unwrap_or_else(|| "–".into())
     }
 }
 
-async fn page(state: &AppState, ctx: RequestCtx, city: City, form: FormView) -> Result<FieldsPage, AppError> {
+async fn page(
+    state: &AppState,
+    ctx: RequestCtx,
+    city: City,
+    form: FormView,
+) -> Result<FieldsPage, AppError> {
     let selected = store::fields::selected(&state.db, city.m.id).await?;
     let goals = store::fields::goals(&state.db, city.m.id).await?;
-    let taxonomy = store::taxonomy::list(&state.db, store::taxonomy::FIELD_OF_ACTION).await?.into_iter().filter(|t| t.active).collect();
-    Ok(FieldsPage { ctx, city, selected, goals, taxonomy, form })
+    let taxonomy = store::taxonomy::list(&state.db, store::taxonomy::FIELD_OF_ACTION)
+        .await?
+        .into_iter()
+        .filter(|t| t.active)
+        .collect();
+    Ok(FieldsPage {
+        ctx,
+        city,
+        selected,
+        goals,
+        taxonomy,
+        form,
+    })
 }
 
-pub async fn show(State(state): State<AppState>, Ctx(ctx): Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
     let city = City::load(&state, &ctx, &slug).await?;
     Ok(render(&page(&state, ctx, city, FormView::new()).await?)?.into_response())
 }
@@ -76,7 +100,12 @@ pub async fn select(
     let city = City::load(&state, &ctx, &slug).await?;
     city.require_edit(&ctx)?;
     let terms = store::taxonomy::list(&state.db, store::taxonomy::FIELD_OF_ACTION).await?;
-    let Some(term) = f.field_id.parse::<i64>().ok().and_then(|id| terms.into_iter().find(|t| t.id == id)) else {
+    let Some(term) = f
+        .field_id
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| terms.into_iter().find(|t| t.id == id))
+    else {
         return Err(AppError::NotFound);
     };
     if f.remove == "1" {
@@ -97,7 +126,9 @@ pub async fn select(
     };
     let rationale = e.take("rationale", optional_text(&f.rationale, 2000));
     let (Some(priority), Some(rationale), true) = (priority, rationale, e.is_empty()) else {
-        let form = FormView::new().with("rationale", &f.rationale).with_errors(&ctx, &e);
+        let form = FormView::new()
+            .with("rationale", &f.rationale)
+            .with_errors(&ctx, &e);
         let p = page(&state, ctx, city, form).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
     };
@@ -127,7 +158,11 @@ pub async fn add_goal(
     city.require_edit(&ctx)?;
     let selected = store::fields::selected(&state.db, city.m.id).await?;
     let mut e = FieldErrors::new();
-    let field_id = f.field_id.parse::<i64>().ok().filter(|id| selected.iter().any(|s| s.field_id == *id));
+    let field_id = f
+        .field_id
+        .parse::<i64>()
+        .ok()
+        .filter(|id| selected.iter().any(|s| s.field_id == *id));
     if field_id.is_none() {
         e.push("field_id", "err-field-not-selected");
     }
@@ -137,8 +172,25 @@ pub async fn add_goal(
     let baseline = e.take("baseline", parse_decimal(&f.baseline));
     let target = e.take("target_value", parse_decimal(&f.target_value));
     let year = e.take("target_year", parse_year(&f.target_year));
-    let (Some(field_id), Some(text), Some(indicator), Some(unit), Some(baseline), Some(target), Some(year), true) =
-        (field_id, text, indicator, unit, baseline, target, year, e.is_empty())
+    let (
+        Some(field_id),
+        Some(text),
+        Some(indicator),
+        Some(unit),
+        Some(baseline),
+        Some(target),
+        Some(year),
+        true,
+    ) = (
+        field_id,
+        text,
+        indicator,
+        unit,
+        baseline,
+        target,
+        year,
+        e.is_empty(),
+    )
     else {
         let form = FormView::new()
             .with("goal_field", &f.field_id)
@@ -177,7 +229,11 @@ struct TaxonomiesPage {
     form: FormView,
 }
 
-async fn taxonomies_page(state: &AppState, ctx: RequestCtx, form: FormView) -> Result<TaxonomiesPage, AppError> {
+async fn taxonomies_page(
+    state: &AppState,
+    ctx: RequestCtx,
+    form: FormView,
+) -> Result<TaxonomiesPage, AppError> {
     Ok(TaxonomiesPage {
         ctx,
         fields: store::taxonomy::list(&state.db, store::taxonomy::FIELD_OF_ACTION).await?,
@@ -189,7 +245,10 @@ async fn taxonomies_page(state: &AppState, ctx: RequestCtx, form: FormView) -> R
     })
 }
 
-pub async fn admin_taxonomies(State(state): State<AppState>, Ctx(ctx): Ctx) -> Result<Response, AppError> {
+pub async fn admin_taxonomies(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+) -> Result<Response, AppError> {
     require(&ctx, Permission::ManageMunicipalities)?;
     Ok(render(&taxonomies_page(&state, ctx, FormView::new()).await?)?.into_response())
 }
@@ -211,20 +270,33 @@ fn parse_color(raw: &str) -> Result<String, &'static str> {
         return Ok(String::new());
     }
     let ok = c.len() == 7 && c.starts_with('#') && c[1..].chars().all(|ch| ch.is_ascii_hexdigit());
-    if ok { Ok(c.to_lowercase()) } else { Err("err-color-format") }
+    if ok {
+        Ok(c.to_lowercase())
+    } else {
+        Err("err-color-format")
+    }
 }
 
-pub async fn admin_add_term(State(state): State<AppState>, Ctx(ctx): Ctx, Form(f): Form<TermForm>) -> Result<Response, AppError> {
+pub async fn admin_add_term(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Form(f): Form<TermForm>,
+) -> Result<Response, AppError> {
     require(&ctx, Permission::ManageMunicipalities)?;
     let mut e = FieldErrors::new();
-    if !matches!(f.taxonomy.as_str(), "field_of_action" | "sdg" | "charta" | "stakeholder_group") {
+    if !matches!(
+        f.taxonomy.as_str(),
+        "field_of_action" | "sdg" | "charta" | "stakeholder_group"
+    ) {
         e.push("taxonomy", "err-choice-unknown");
     }
     let key = e.take("term_key", domain::municipality::Slug::parse(&f.term_key));
     let name = e.take("name", required_text(&f.name, 120));
     let description = e.take("description", optional_text(&f.description, 1000));
     let color = e.take("color", parse_color(&f.color));
-    let (Some(key), Some(name), Some(description), Some(color), true) = (key, name, description, color, e.is_empty()) else {
+    let (Some(key), Some(name), Some(description), Some(color), true) =
+        (key, name, description, color, e.is_empty())
+    else {
         let form = FormView::new()
             .with("taxonomy", &f.taxonomy)
             .with("term_key", &f.term_key)
@@ -235,10 +307,22 @@ pub async fn admin_add_term(State(state): State<AppState>, Ctx(ctx): Ctx, Form(f
         let p = taxonomies_page(&state, ctx, form).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
     };
-    match store::taxonomy::create(&state.db, &f.taxonomy, key.as_str(), &name, &description, &color).await {
+    match store::taxonomy::create(
+        &state.db,
+        &f.taxonomy,
+        key.as_str(),
+        &name,
+        &description,
+        &color,
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to("/admin/taxonomien").into_response()),
         Err(store::StoreError::Conflict(_)) => {
-            let form = FormView::new().with("name", &f.name).with_error(&ctx, "term_key", "err-key-taken");
+            let form =
+                FormView::new()
+                    .with("name", &f.name)
+                    .with_error(&ctx, "term_key", "err-key-taken");
             let p = taxonomies_page(&state, ctx, form).await?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
         }
@@ -257,7 +341,9 @@ pub async fn admin_update_term(
     let name = e.take("name", required_text(&f.name, 120));
     let description = e.take("description", optional_text(&f.description, 1000));
     let color = e.take("color", parse_color(&f.color));
-    let (Some(name), Some(description), Some(color), true) = (name, description, color, e.is_empty()) else {
+    let (Some(name), Some(description), Some(color), true) =
+        (name, description, color, e.is_empty())
+    else {
         let form = FormView::new().with_errors(&ctx, &e);
         let p = taxonomies_page(&state, ctx, form).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
@@ -291,7 +377,9 @@ pub async fn admin_update_phase(
             None
         }
     };
-    let (Some(name), Some(description), Some(months), true) = (name, description, months, e.is_empty()) else {
+    let (Some(name), Some(description), Some(months), true) =
+        (name, description, months, e.is_empty())
+    else {
         let form = FormView::new().with_errors(&ctx, &e);
         let p = taxonomies_page(&state, ctx, form).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());

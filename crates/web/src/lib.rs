@@ -14,6 +14,7 @@ pub mod definition;
 pub mod demo;
 pub mod error;
 pub mod fields;
+pub mod form;
 pub mod health;
 pub mod i18n;
 pub mod mail;
@@ -122,43 +123,142 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/netzwerk", get(process::network))
         .route("/kommunen/{slug}/prozess", get(process::show))
-        .route("/kommunen/{slug}/prozess/phasen/{id}", post(process::update_phase))
-        .route("/kommunen/{slug}/prozess/meilensteine", post(process::add_milestone))
+        .route(
+            "/kommunen/{slug}/prozess/phasen/{id}",
+            post(process::update_phase),
+        )
+        .route(
+            "/kommunen/{slug}/prozess/meilensteine",
+            post(process::add_milestone),
+        )
         .route("/kommunen/{slug}/leitbild", get(definition::show))
-        .route("/kommunen/{slug}/leitbild/bearbeiten", get(definition::edit).post(definition::save))
-        .route("/kommunen/{slug}/leitbild/status", post(definition::set_status))
-        .route("/kommunen/{slug}/leitbild/sichtbarkeit", post(definition::set_visibility))
-        .route("/kommunen/{slug}/leitbild/kommentare", post(definition::comment))
-        .route("/kommunen/{slug}/handlungsfelder", get(fields::show).post(fields::select))
-        .route("/kommunen/{slug}/handlungsfelder/ziele", post(fields::add_goal))
-        .route("/kommunen/{slug}/akteure", get(stakeholders::show).post(stakeholders::create))
+        .route(
+            "/kommunen/{slug}/leitbild/bearbeiten",
+            get(definition::edit).post(definition::save),
+        )
+        .route(
+            "/kommunen/{slug}/leitbild/status",
+            post(definition::set_status),
+        )
+        .route(
+            "/kommunen/{slug}/leitbild/sichtbarkeit",
+            post(definition::set_visibility),
+        )
+        .route(
+            "/kommunen/{slug}/leitbild/kommentare",
+            post(definition::comment),
+        )
+        .route(
+            "/kommunen/{slug}/handlungsfelder",
+            get(fields::show).post(fields::select),
+        )
+        .route(
+            "/kommunen/{slug}/handlungsfelder/ziele",
+            post(fields::add_goal),
+        )
+        .route(
+            "/kommunen/{slug}/akteure",
+            get(stakeholders::show).post(stakeholders::create),
+        )
         .route("/kommunen/{slug}/massnahmen", get(measures::list::show))
-        .route("/kommunen/{slug}/massnahmen.csv", get(measures::export::csv))
-        .route("/kommunen/{slug}/massnahmen.xlsx", get(measures::export::xlsx))
-        .route("/kommunen/{slug}/massnahmen/neu", get(measures::form::new_form).post(measures::form::create))
-        .route("/kommunen/{slug}/massnahmen/vorlagen", get(measures::templates::sources))
-        .route("/kommunen/{slug}/massnahmen/aus-vorlage/{id}", post(measures::templates::from_template))
-        .route("/kommunen/{slug}/massnahmen/kopieren/{id}", post(measures::templates::copy_measure))
-        .route("/kommunen/{slug}/massnahmen/{id}", get(measures::detail::show))
-        .route("/kommunen/{slug}/massnahmen/{id}/bearbeiten", get(measures::form::edit_form).post(measures::form::update))
-        .route("/kommunen/{slug}/massnahmen/{id}/status", post(measures::status::change))
-        .route("/kommunen/{slug}/massnahmen/{id}/partner", post(measures::parts::partner))
-        .route("/kommunen/{slug}/massnahmen/{id}/raci", post(measures::parts::raci))
-        .route("/kommunen/{slug}/massnahmen/{id}/abhaengigkeiten", post(measures::parts::dependency))
-        .route("/kommunen/{slug}/massnahmen/{id}/kpis", post(measures::parts::kpi))
-        .route("/kommunen/{slug}/massnahmen/{id}/kpis/{kpi}/messwerte", post(measures::parts::measurement))
-        .route("/kommunen/{slug}/massnahmen/{id}/meilensteine", post(measures::parts::milestone))
-        .route("/kommunen/{slug}/massnahmen/{id}/projektblatt.pdf", get(measures::export::pdf))
-        .route("/kommunen/{slug}/massnahmen/{id}/projektblatt.md", get(measures::export::markdown))
-        .route("/kommunen/{slug}/massnahmen/{id}/projektblatt.json", get(measures::export::json))
-        .route("/admin/taxonomien", get(fields::admin_taxonomies).post(fields::admin_add_term))
+        .route(
+            "/kommunen/{slug}/massnahmen.csv",
+            get(measures::export::csv),
+        )
+        .route(
+            "/kommunen/{slug}/massnahmen.xlsx",
+            get(measures::export::xlsx),
+        )
+        .route(
+            "/kommunen/{slug}/massnahmen/neu",
+            get(measures::form::new_form).post(measures::form::create),
+        )
+        .route(
+            "/kommunen/{slug}/massnahmen/vorlagen",
+            get(measures::templates::sources),
+        )
+        .route(
+            "/kommunen/{slug}/massnahmen/aus-vorlage/{id}",
+            post(measures::templates::from_template),
+        )
+        .route(
+            "/kommunen/{slug}/massnahmen/kopieren/{id}",
+            post(measures::templates::copy_measure),
+        )
+        .route(
+            "/kommunen/{slug}/massnahmen/{id}",
+            get(measures::detail::show),
+        )
+        .route(
+            "/kommunen/{slug}/massnahmen/{id}/bearbeiten",
+            get(measures::form::edit_form).post(measures::form::update),
+        )
+        .route(
+            "/kommunen/{slug}/massnahmen/{id}/status",
+            post(measures::status::change),
+        )
+        .route(
+            "/kommunen/{slug}/massnahmen/{id}/partner",
+            post(measures::parts::partner),
+        )
+        .route(
+            "/kommunen/{slug}/massnahmen/{id}/raci",
+            post(measures::parts::raci),
+        )
+        .route(
+            "/kommunen/{slug}/massnahmen/{id}/abhaengigkeiten",
+            post(measures::parts::dependency),
+        )
+        .route(
+            "/kommunen/{slug}/massnahmen/{id}/kpis",
+            post(measures::parts::kpi),
+        )
+        .route(
+            "/kommunen/{slug}/massnahmen/{id}/kpis/{kpi}/messwerte",
+            post(measures::parts::measurement),
+        )
+        .route(
+            "/kommunen/{slug}/massnahmen/{id}/meilensteine",
+            post(measures::parts::milestone),
+        )
+        .route(
+            "/kommunen/{slug}/massnahmen/{id}/projektblatt.pdf",
+            get(measures::export::pdf),
+        )
+        .route(
+            "/kommunen/{slug}/massnahmen/{id}/projektblatt.md",
+            get(measures::export::markdown),
+        )
+        .route(
+            "/kommunen/{slug}/massnahmen/{id}/projektblatt.json",
+            get(measures::export::json),
+        )
+        .route(
+            "/admin/taxonomien",
+            get(fields::admin_taxonomies).post(fields::admin_add_term),
+        )
         .route("/admin/taxonomien/{id}", post(fields::admin_update_term))
-        .route("/admin/prozessvorlage/{id}", post(fields::admin_update_phase))
+        .route(
+            "/admin/prozessvorlage/{id}",
+            post(fields::admin_update_phase),
+        )
         .route("/admin/vorlagen", get(measures::templates::admin_list))
-        .route("/admin/vorlagen/aus-massnahme", post(measures::templates::admin_from_measure))
-        .route("/admin/vorlagen/{id}/veroeffentlichen", post(measures::templates::admin_publish))
-        .route("/api/v1/municipalities/{slug}/measures", get(api::measures::list))
-        .route("/api/v1/municipalities/{slug}/measures/{id}", get(api::measures::get))
+        .route(
+            "/admin/vorlagen/aus-massnahme",
+            post(measures::templates::admin_from_measure),
+        )
+        .route(
+            "/admin/vorlagen/{id}/veroeffentlichen",
+            post(measures::templates::admin_publish),
+        )
+        .route(
+            "/api/v1/municipalities/{slug}/measures",
+            get(api::measures::list),
+        )
+        .route(
+            "/api/v1/municipalities/{slug}/measures/{id}",
+            get(api::measures::get),
+        )
         .route("/api/v1/municipalities", get(api::municipalities::list))
         .route(
             "/api/v1/municipalities/{slug}",

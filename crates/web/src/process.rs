@@ -5,13 +5,13 @@ use crate::auth::require;
 use crate::city::City;
 use crate::ctx::{Ctx, RequestCtx};
 use crate::error::AppError;
+use crate::form::Form;
 use crate::state::AppState;
 use crate::view::{FormView, render, today};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use domain::FieldErrors;
 use domain::permission::Permission;
 use domain::process::{Bar, PhaseStatus, add_months, bar};
@@ -76,7 +76,9 @@ struct ProcessPage {
 
 impl ProcessPage {
     pub fn date(&self, iso: &Option<String>) -> String {
-        iso.as_deref().map(domain::values::german_date).unwrap_or_else(|| "–".into())
+        iso.as_deref()
+            .map(domain::values::german_date)
+            .unwrap_or_else(|| "–".into())
     }
 
     pub fn y(&self, index: &usize) -> usize {
@@ -88,14 +90,32 @@ impl ProcessPage {
     }
 }
 
-async fn page(state: &AppState, ctx: RequestCtx, city: City, form: FormView) -> Result<ProcessPage, AppError> {
+async fn page(
+    state: &AppState,
+    ctx: RequestCtx,
+    city: City,
+    form: FormView,
+) -> Result<ProcessPage, AppError> {
     let phases = ensure_phases(state, city.m.id).await?;
-    let origin = phases.first().and_then(|p| p.planned_start.clone()).unwrap_or_else(|| format!("{}-01", &today()[..7]));
+    let origin = phases
+        .first()
+        .and_then(|p| p.planned_start.clone())
+        .unwrap_or_else(|| format!("{}-01", &today()[..7]));
     let rows = phases
         .into_iter()
         .map(|p| TimelineRow {
-            planned: bar(&origin, TIMELINE_MONTHS, p.planned_start.as_deref(), p.planned_end.as_deref()),
-            actual: bar(&origin, TIMELINE_MONTHS, p.actual_start.as_deref(), p.actual_end.as_deref().or(Some(&today()))),
+            planned: bar(
+                &origin,
+                TIMELINE_MONTHS,
+                p.planned_start.as_deref(),
+                p.planned_end.as_deref(),
+            ),
+            actual: bar(
+                &origin,
+                TIMELINE_MONTHS,
+                p.actual_start.as_deref(),
+                p.actual_end.as_deref().or(Some(&today())),
+            ),
             phase: p,
         })
         .collect();
@@ -103,10 +123,22 @@ async fn page(state: &AppState, ctx: RequestCtx, city: City, form: FormView) -> 
     let t = today();
     let today_x = bar(&origin, TIMELINE_MONTHS, Some(&origin), Some(&t)).map(|b| b.width_pct);
     let marks = year_marks(&origin);
-    Ok(ProcessPage { ctx, city, rows, milestones, marks, today_x, form })
+    Ok(ProcessPage {
+        ctx,
+        city,
+        rows,
+        milestones,
+        marks,
+        today_x,
+        form,
+    })
 }
 
-pub async fn show(State(state): State<AppState>, Ctx(ctx): Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
     let city = City::load(&state, &ctx, &slug).await?;
     Ok(render(&page(&state, ctx, city, FormView::new()).await?)?.into_response())
 }
@@ -130,7 +162,9 @@ pub async fn update_phase(
     let city = City::load(&state, &ctx, &slug).await?;
     city.require_coordinate(&ctx)?;
     let phases = ensure_phases(&state, city.m.id).await?;
-    let Some(mut phase) = phases.into_iter().find(|p| p.id == phase_id) else { return Err(AppError::NotFound) };
+    let Some(mut phase) = phases.into_iter().find(|p| p.id == phase_id) else {
+        return Err(AppError::NotFound);
+    };
     let mut e = FieldErrors::new();
     let status = e.take("status", PhaseStatus::parse(&f.status));
     let ps = e.take("planned_start", parse_date(&f.planned_start));
@@ -147,8 +181,12 @@ pub async fn update_phase(
     {
         e.push("actual_end", "err-end-before-start");
     }
-    let (Some(status), Some(ps), Some(pe), Some(a_s), Some(a_e), true) = (status, ps, pe, a_s, a_e, e.is_empty()) else {
-        let form = FormView::new().with("phase", &phase_id.to_string()).with_errors(&ctx, &e);
+    let (Some(status), Some(ps), Some(pe), Some(a_s), Some(a_e), true) =
+        (status, ps, pe, a_s, a_e, e.is_empty())
+    else {
+        let form = FormView::new()
+            .with("phase", &phase_id.to_string())
+            .with_errors(&ctx, &e);
         let p = page(&state, ctx, city, form).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
     };
@@ -183,13 +221,20 @@ pub async fn add_milestone(
     let mut e = FieldErrors::new();
     let title = e.take("milestone_title", required_text(&f.milestone_title, 200));
     let due = e.take("milestone_due", parse_date(&f.milestone_due));
-    let phase_id = f.phase_id.parse::<i64>().ok().filter(|id| phases.iter().any(|p| p.id == *id));
+    let phase_id = f
+        .phase_id
+        .parse::<i64>()
+        .ok()
+        .filter(|id| phases.iter().any(|p| p.id == *id));
     let (Some(title), Some(due), true) = (title, due, e.is_empty()) else {
-        let form = FormView::new().with("milestone_title", &f.milestone_title).with_errors(&ctx, &e);
+        let form = FormView::new()
+            .with("milestone_title", &f.milestone_title)
+            .with_errors(&ctx, &e);
         let p = page(&state, ctx, city, form).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
     };
-    store::process::add_milestone(&state.db, city.m.id, phase_id, None, &title, due.as_deref()).await?;
+    store::process::add_milestone(&state.db, city.m.id, phase_id, None, &title, due.as_deref())
+        .await?;
     Ok(Redirect::to(&city.path("/prozess")).into_response())
 }
 
@@ -218,7 +263,11 @@ pub async fn network(State(state): State<AppState>, Ctx(ctx): Ctx) -> Result<Res
     let cities = municipalities
         .into_iter()
         .map(|m| {
-            let own: Vec<Phase> = phases.iter().filter(|p| p.municipality_id == m.id).cloned().collect();
+            let own: Vec<Phase> = phases
+                .iter()
+                .filter(|p| p.municipality_id == m.id)
+                .cloned()
+                .collect();
             CityPhase {
                 size_class: m.size_class().as_str(),
                 phase: current_phase(&own).map(|p| (p.position, p.name.clone(), p.status.clone())),

@@ -4,13 +4,13 @@
 use crate::city::City;
 use crate::ctx::{Ctx, RequestCtx};
 use crate::error::AppError;
+use crate::form::Form;
 use crate::state::AppState;
 use crate::view::{FormView, render};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use domain::FieldErrors;
 use domain::validation::required_text;
 use serde::Deserialize;
@@ -37,13 +37,28 @@ pub struct StakeholderForm {
     email: String,
 }
 
-async fn page(state: &AppState, ctx: RequestCtx, city: City, form: FormView) -> Result<StakeholdersPage, AppError> {
+async fn page(
+    state: &AppState,
+    ctx: RequestCtx,
+    city: City,
+    form: FormView,
+) -> Result<StakeholdersPage, AppError> {
     let stakeholders = store::stakeholders::list(&state.db, city.m.id).await?;
     let groups = store::taxonomy::list(&state.db, store::taxonomy::STAKEHOLDER_GROUP).await?;
-    Ok(StakeholdersPage { ctx, city, stakeholders, groups, form })
+    Ok(StakeholdersPage {
+        ctx,
+        city,
+        stakeholders,
+        groups,
+        form,
+    })
 }
 
-pub async fn show(State(state): State<AppState>, Ctx(ctx): Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
     let city = City::load(&state, &ctx, &slug).await?;
     city.require_edit(&ctx)?;
     let form = FormView::new().with("kind", "organisation");
@@ -97,6 +112,15 @@ pub async fn create(
         let p = page(&state, ctx, city, form).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
     };
-    store::stakeholders::create(&state.db, city.m.id, &f.kind, &name, group_id, organisation_id, email).await?;
+    store::stakeholders::create(
+        &state.db,
+        city.m.id,
+        &f.kind,
+        &name,
+        group_id,
+        organisation_id,
+        email,
+    )
+    .await?;
     Ok(Redirect::to(&city.path("/akteure")).into_response())
 }

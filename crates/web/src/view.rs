@@ -105,5 +105,10 @@ pub fn datetime(secs: i64) -> String {
 /// Today's date (UTC) as ISO `YYYY-MM-DD`.
 pub fn today() -> String {
     let now = time::OffsetDateTime::now_utc();
-    format!("{:04}-{:02}-{:02}", now.year(), u8::from(now.month()), now.day())
+    format!(
+        "{:04}-{:02}-{:02}",
+        now.year(),
+        u8::from(now.month()),
+        now.day()
+    )
 }

@@ -52,6 +52,8 @@ hint-display-name = So sehen andere Sie auf der Plattform.
 hint-markdown = Markdown: # Überschrift, **fett**, *kursiv*, - Liste, [Linktext](https://…).
 hint-municipality-for-city-roles = Nur für Koordination, Redaktion und Teilnehmende nötig.
 
+error-badrequest-title = Ungültige Anfrage
+error-badrequest-text = Die gesendeten Daten konnten nicht gelesen werden. Es wurde nichts gespeichert. Bitte laden Sie das Formular neu und versuchen Sie es erneut.
 error-notfound-title = Seite nicht gefunden
 error-notfound-text = Diese Seite gibt es nicht oder nicht mehr. Vielleicht hat sich die Adresse geändert.
 error-forbidden-title = Kein Zugriff

@@ -52,6 +52,8 @@ hint-display-name = How others see you on the platform.
 hint-markdown = Markdown: # heading, **bold**, *italic*, - list, [link text](https://…).
 hint-municipality-for-city-roles = Only needed for coordination, editors and participants.
 
+error-badrequest-title = Invalid request
+error-badrequest-text = The data sent could not be read. Nothing was saved. Please reload the form and try again.
 error-notfound-title = Page not found
 error-notfound-text = This page does not exist or no longer exists. Perhaps the address has changed.
 error-forbidden-title = No access

@@ -1,11 +1,11 @@
 use crate::auth::require;
 use crate::ctx::{Ctx, RequestCtx};
 use crate::error::AppError;
+use crate::form::Form;
 use crate::public::legal::LEGAL_PAGES;
 use crate::state::AppState;
 use crate::view::{FormView, render};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};

@@ -45,7 +45,11 @@ pub struct MeasureDetail {
     pub sheet: serde_json::Value,
 }
 
-async fn city(state: &AppState, ctx: &crate::ctx::RequestCtx, slug: &str) -> Result<Option<City>, AppError> {
+async fn city(
+    state: &AppState,
+    ctx: &crate::ctx::RequestCtx,
+    slug: &str,
+) -> Result<Option<City>, AppError> {
     match City::load(state, ctx, slug).await {
         Ok(c) => Ok(Some(c)),
         Err(AppError::NotFound) => Ok(None),
@@ -64,9 +68,22 @@ async fn city(state: &AppState, ctx: &crate::ctx::RequestCtx, slug: &str) -> Res
     ),
     tag = "measures"
 )]
-pub async fn list(State(state): State<AppState>, Ctx(ctx): Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {
-    let Some(city) = city(&state, &ctx, &slug).await? else { return Ok(ApiError::not_found()) };
-    let rows = store::measures::list(&state.db, city.m.id, city.min_visibility, &Default::default(), Default::default()).await?;
+pub async fn list(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
+    let Some(city) = city(&state, &ctx, &slug).await? else {
+        return Ok(ApiError::not_found());
+    };
+    let rows = store::measures::list(
+        &state.db,
+        city.m.id,
+        city.min_visibility,
+        &Default::default(),
+        Default::default(),
+    )
+    .await?;
     let items: Vec<MeasureSummary> = rows
         .into_iter()
         .map(|m| MeasureSummary {
@@ -97,14 +114,26 @@ pub async fn list(State(state): State<AppState>, Ctx(ctx): Ctx, Path(slug): Path
     ),
     tag = "measures"
 )]
-pub async fn get(State(state): State<AppState>, Ctx(ctx): Ctx, Path((slug, id)): Path<(String, i64)>) -> Result<Response, AppError> {
-    let Some(city) = city(&state, &ctx, &slug).await? else { return Ok(ApiError::not_found()) };
+pub async fn get(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Result<Response, AppError> {
+    let Some(city) = city(&state, &ctx, &slug).await? else {
+        return Ok(ApiError::not_found());
+    };
     let sheet = match crate::measures::export::sheet_export(&state, &city, id).await {
         Ok(s) => s,
         Err(AppError::NotFound) => return Ok(ApiError::not_found()),
         Err(e) => return Err(e),
     };
     let rec = store::measures::record(&state.db, city.m.id, id).await?;
-    Ok(Json(MeasureDetail { id, municipality: city.m.slug, status: rec.status, version: rec.version, sheet: export::sheet_json(&sheet) })
-        .into_response())
+    Ok(Json(MeasureDetail {
+        id,
+        municipality: city.m.slug,
+        status: rec.status,
+        version: rec.version,
+        sheet: export::sheet_json(&sheet),
+    })
+    .into_response())
 }

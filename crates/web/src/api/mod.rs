@@ -16,7 +16,12 @@ use utoipa::{OpenApi, ToSchema};
         version = "1",
         description = "Public data of the municipalities in the network. Field names are English; texts are German."
     ),
-    paths(municipalities::list, municipalities::get, measures::list, measures::get),
+    paths(
+        municipalities::list,
+        municipalities::get,
+        measures::list,
+        measures::get
+    ),
     components(schemas(
         municipalities::MunicipalityDto,
         municipalities::MunicipalityPage,

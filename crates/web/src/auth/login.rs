@@ -1,10 +1,10 @@
 use super::{password, safe_next};
 use crate::ctx::{Ctx, RequestCtx, SESSION_COOKIE, cookie, new_token};
 use crate::error::AppError;
+use crate::form::Form;
 use crate::state::AppState;
 use crate::view::{FormView, render};
 use askama::Template;
-use axum::Form;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};

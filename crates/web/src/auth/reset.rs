@@ -3,11 +3,11 @@
 use super::password;
 use crate::ctx::{Ctx, RequestCtx, new_token};
 use crate::error::AppError;
+use crate::form::Form;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::view::{FormView, render};
 use askama::Template;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};

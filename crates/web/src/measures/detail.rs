@@ -34,15 +34,19 @@ pub struct DetailPage {
 
 impl DetailPage {
     pub fn date(&self, iso: &Option<String>) -> String {
-        iso.as_deref().map(domain::values::german_date).unwrap_or_else(|| "–".into())
+        iso.as_deref()
+            .map(domain::values::german_date)
+            .unwrap_or_else(|| "–".into())
     }
 
     pub fn euros(&self, v: &Option<i64>) -> String {
-        v.map(domain::values::format_euros).unwrap_or_else(|| "–".into())
+        v.map(domain::values::format_euros)
+            .unwrap_or_else(|| "–".into())
     }
 
     pub fn num(&self, v: &Option<f64>) -> String {
-        v.map(domain::values::format_decimal).unwrap_or_else(|| "–".into())
+        v.map(domain::values::format_decimal)
+            .unwrap_or_else(|| "–".into())
     }
 
     pub fn num1(&self, v: &f64) -> String {
@@ -63,7 +67,11 @@ impl DetailPage {
     }
 
     pub fn measurements_of(&self, kpi_id: &i64) -> Vec<&store::measure_parts::Measurement> {
-        self.parts.measurements.iter().filter(|m| m.kpi_id == *kpi_id).collect()
+        self.parts
+            .measurements
+            .iter()
+            .filter(|m| m.kpi_id == *kpi_id)
+            .collect()
     }
 }
 
@@ -88,15 +96,24 @@ pub async fn page(
     let parts = store::measure_parts::load(&state.db, city.m.id, id).await?;
     let lookups = Lookups::load(state, city.m.id).await?;
     let workflow = store::measures::workflow(&state.db).await?;
-    let next_statuses =
-        workflow.next_for(&ctx.actor, city.m.id, &rec.status).into_iter().map(|k| (lookups.status(&k), k)).collect();
+    let next_statuses = workflow
+        .next_for(&ctx.actor, city.m.id, &rec.status)
+        .into_iter()
+        .map(|k| (lookups.status(&k), k))
+        .collect();
     let revisions = store::measures::revisions(&state.db, id).await?;
     let candidates = if city.can_edit {
-        store::measures::list(&state.db, city.m.id, city.min_visibility, &Default::default(), Default::default())
-            .await?
-            .into_iter()
-            .filter(|m| m.id != id)
-            .collect()
+        store::measures::list(
+            &state.db,
+            city.m.id,
+            city.min_visibility,
+            &Default::default(),
+            Default::default(),
+        )
+        .await?
+        .into_iter()
+        .filter(|m| m.id != id)
+        .collect()
     } else {
         vec![]
     };
@@ -104,13 +121,29 @@ pub async fn page(
         Some(oid) => match store::measures::record_any(&state.db, oid).await {
             Ok(o) if ctx.actor.may_see(o.municipality_id, o.visibility()) => {
                 let om = store::municipalities::by_id(&state.db, o.municipality_id).await?;
-                Some((format!("/kommunen/{}/massnahmen/{}", om.slug, o.id), format!("{} ({})", o.title, om.name)))
+                Some((
+                    format!("/kommunen/{}/massnahmen/{}", om.slug, o.id),
+                    format!("{} ({})", o.title, om.name),
+                ))
             }
             _ => None,
         },
         None => None,
     };
-    Ok(DetailPage { ctx, city, rec, sheet, parts, lookups, next_statuses, revisions, candidates, origin, form, notice })
+    Ok(DetailPage {
+        ctx,
+        city,
+        rec,
+        sheet,
+        parts,
+        lookups,
+        next_statuses,
+        revisions,
+        candidates,
+        origin,
+        form,
+        notice,
+    })
 }
 
 pub async fn show(

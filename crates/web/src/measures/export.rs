@@ -57,7 +57,14 @@ pub async fn sheet_export(state: &AppState, city: &City, id: i64) -> Result<Shee
             .collect(),
         lead_unit: s.lead_unit.clone(),
         lead_person,
-        partners: parts.partners.iter().map(|p| PartnerExport { name: p.name.clone(), role: p.role.clone() }).collect(),
+        partners: parts
+            .partners
+            .iter()
+            .map(|p| PartnerExport {
+                name: p.name.clone(),
+                role: p.role.clone(),
+            })
+            .collect(),
         raci: parts
             .raci
             .iter()
@@ -74,10 +81,18 @@ pub async fn sheet_export(state: &AppState, city: &City, id: i64) -> Result<Shee
         milestones: parts
             .milestones
             .iter()
-            .map(|m| MilestoneExport { title: m.title.clone(), due: m.due_date.clone(), done: m.done_on.is_some() })
+            .map(|m| MilestoneExport {
+                title: m.title.clone(),
+                due: m.due_date.clone(),
+                done: m.done_on.is_some(),
+            })
             .collect(),
-        time_horizon: s.time_horizon.map(|h| de.t(&format!("horizon-{}", h.as_str()))),
-        priority: s.priority.map(|p| de.t(&format!("priority-{}", p.as_str()))),
+        time_horizon: s
+            .time_horizon
+            .map(|h| de.t(&format!("horizon-{}", h.as_str()))),
+        priority: s
+            .priority
+            .map(|p| de.t(&format!("priority-{}", p.as_str()))),
         quick_win: s.quick_win,
         investment_costs_eur: s.investment_costs,
         operating_costs_eur_per_year: s.operating_costs,
@@ -89,15 +104,31 @@ pub async fn sheet_export(state: &AppState, city: &City, id: i64) -> Result<Shee
         dependencies: parts
             .depends_on
             .iter()
-            .filter(|d| domain::visibility::Visibility::parse(&d.visibility).is_ok_and(|v| city.may_see(v)))
+            .filter(|d| {
+                domain::visibility::Visibility::parse(&d.visibility).is_ok_and(|v| city.may_see(v))
+            })
             .map(|d| d.title.clone())
             .collect(),
         council_decision_date: s.council_decision_date.clone(),
         council_decision_link: Some(s.council_decision_link.clone()).filter(|v| !v.is_empty()),
         participation_form: Some(s.participation_form.clone()).filter(|v| !v.is_empty()),
         location: Some(s.location_geojson.clone()).filter(|v| !v.is_empty()),
-        sdgs: s.tag_ids.iter().filter(|id| l.terms.iter().any(|t| t.id == **id && t.taxonomy == "sdg")).map(|id| l.term(id)).collect(),
-        charta: s.tag_ids.iter().filter(|id| l.terms.iter().any(|t| t.id == **id && t.taxonomy == "charta")).map(|id| l.term(id)).collect(),
+        sdgs: s
+            .tag_ids
+            .iter()
+            .filter(|id| l.terms.iter().any(|t| t.id == **id && t.taxonomy == "sdg"))
+            .map(|id| l.term(id))
+            .collect(),
+        charta: s
+            .tag_ids
+            .iter()
+            .filter(|id| {
+                l.terms
+                    .iter()
+                    .any(|t| t.id == **id && t.taxonomy == "charta")
+            })
+            .map(|id| l.term(id))
+            .collect(),
         data_protection: s.data_protection.clone(),
         licence: Some(s.licence.clone()).filter(|v| !v.is_empty()),
         repository: Some(s.repository.clone()).filter(|v| !v.is_empty()),
@@ -123,22 +154,40 @@ fn file_name(title: &str, ext: &str) -> String {
             _ => '-',
         })
         .collect();
-    let base = base.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
-    format!("{}.{ext}", if base.is_empty() { "projektblatt".to_string() } else { base })
+    let base = base
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    format!(
+        "{}.{ext}",
+        if base.is_empty() {
+            "projektblatt".to_string()
+        } else {
+            base
+        }
+    )
 }
 
 fn download(content_type: &'static str, name: String, body: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
         ],
         body,
     )
         .into_response()
 }
 
-pub async fn pdf(State(state): State<AppState>, Ctx(ctx): Ctx, Path((slug, id)): Path<(String, i64)>) -> Result<Response, AppError> {
+pub async fn pdf(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Result<Response, AppError> {
     let city = City::load(&state, &ctx, &slug).await?;
     let sheet = sheet_export(&state, &city, id).await?;
     let name = file_name(&sheet.title, "pdf");
@@ -149,42 +198,64 @@ pub async fn pdf(State(state): State<AppState>, Ctx(ctx): Ctx, Path((slug, id)):
     Ok(download("application/pdf", name, bytes))
 }
 
-pub async fn markdown(State(state): State<AppState>, Ctx(ctx): Ctx, Path((slug, id)): Path<(String, i64)>) -> Result<Response, AppError> {
+pub async fn markdown(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Result<Response, AppError> {
     let city = City::load(&state, &ctx, &slug).await?;
     let sheet = sheet_export(&state, &city, id).await?;
     let name = file_name(&sheet.title, "md");
-    Ok(download("text/markdown; charset=utf-8", name, export::sheet_markdown(&sheet).into_bytes()))
+    Ok(download(
+        "text/markdown; charset=utf-8",
+        name,
+        export::sheet_markdown(&sheet).into_bytes(),
+    ))
 }
 
-pub async fn json(State(state): State<AppState>, Ctx(ctx): Ctx, Path((slug, id)): Path<(String, i64)>) -> Result<Response, AppError> {
+pub async fn json(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Result<Response, AppError> {
     let city = City::load(&state, &ctx, &slug).await?;
     let sheet = sheet_export(&state, &city, id).await?;
     let name = file_name(&sheet.title, "json");
-    let body = serde_json::to_vec_pretty(&export::sheet_json(&sheet)).map_err(|e| AppError::Internal(e.to_string()))?;
+    let body = serde_json::to_vec_pretty(&export::sheet_json(&sheet))
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     Ok(download("application/json", name, body))
 }
 
-async fn rows(state: &AppState, city: &City, q: &ListQuery) -> Result<Vec<export::MeasureRow>, AppError> {
+async fn rows(
+    state: &AppState,
+    city: &City,
+    q: &ListQuery,
+) -> Result<Vec<export::MeasureRow>, AppError> {
     let (filter, sort) = q.filter();
     let de = crate::i18n::Lang::De;
-    Ok(store::measures::list(&state.db, city.m.id, city.min_visibility, &filter, sort)
-        .await?
-        .into_iter()
-        .map(|m| export::MeasureRow {
-            id: m.id,
-            title: m.title,
-            status: m.status_name,
-            primary_field: m.field_name.unwrap_or_default(),
-            priority: m.priority.map(|p| de.t(&format!("priority-{p}"))).unwrap_or_default(),
-            quick_win: m.quick_win,
-            lead: m.lead_unit,
-            start: m.start_date,
-            end: m.end_date,
-            investment_costs_eur: m.investment_costs,
-            visibility: de.t(&format!("visibility-{}", m.visibility)),
-            updated_at: datetime(m.updated_at),
-        })
-        .collect())
+    Ok(
+        store::measures::list(&state.db, city.m.id, city.min_visibility, &filter, sort)
+            .await?
+            .into_iter()
+            .map(|m| export::MeasureRow {
+                id: m.id,
+                title: m.title,
+                status: m.status_name,
+                primary_field: m.field_name.unwrap_or_default(),
+                priority: m
+                    .priority
+                    .map(|p| de.t(&format!("priority-{p}")))
+                    .unwrap_or_default(),
+                quick_win: m.quick_win,
+                lead: m.lead_unit,
+                start: m.start_date,
+                end: m.end_date,
+                investment_costs_eur: m.investment_costs,
+                visibility: de.t(&format!("visibility-{}", m.visibility)),
+                updated_at: datetime(m.updated_at),
+            })
+            .collect(),
+    )
 }
 
 pub async fn csv(
@@ -196,7 +267,11 @@ pub async fn csv(
     let city = City::load(&state, &ctx, &slug).await?;
     let rows = rows(&state, &city, &q).await?;
     let body = export::measures_csv(&rows).map_err(|e| AppError::Internal(format!("csv: {e}")))?;
-    Ok(download("text/csv; charset=utf-8", format!("massnahmen-{}.csv", city.m.slug), body))
+    Ok(download(
+        "text/csv; charset=utf-8",
+        format!("massnahmen-{}.csv", city.m.slug),
+        body,
+    ))
 }
 
 pub async fn xlsx(
@@ -207,7 +282,8 @@ pub async fn xlsx(
 ) -> Result<Response, AppError> {
     let city = City::load(&state, &ctx, &slug).await?;
     let rows = rows(&state, &city, &q).await?;
-    let body = export::measures_xlsx(&rows).map_err(|e| AppError::Internal(format!("xlsx: {e}")))?;
+    let body =
+        export::measures_xlsx(&rows).map_err(|e| AppError::Internal(format!("xlsx: {e}")))?;
     Ok(download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         format!("massnahmen-{}.xlsx", city.m.slug),
@@ -219,8 +295,14 @@ pub async fn xlsx(
 mod tests {
     #[test]
     fn file_names_are_safe() {
-        assert_eq!(super::file_name("Digitale Parkraum-Steuerung (Phase 1)", "pdf"), "Digitale-Parkraum-Steuerung-Phase-1.pdf");
-        assert_eq!(super::file_name("Bürger-App für Ölpe", "md"), "Burger-App-fur-Olpe.md");
+        assert_eq!(
+            super::file_name("Digitale Parkraum-Steuerung (Phase 1)", "pdf"),
+            "Digitale-Parkraum-Steuerung-Phase-1.pdf"
+        );
+        assert_eq!(
+            super::file_name("Bürger-App für Ölpe", "md"),
+            "Burger-App-fur-Olpe.md"
+        );
         assert_eq!(super::file_name("///", "json"), "projektblatt.json");
     }
 }

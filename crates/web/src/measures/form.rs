@@ -5,16 +5,15 @@ use super::{Lookups, visible_measure};
 use crate::city::City;
 use crate::ctx::{Ctx, RequestCtx};
 use crate::error::AppError;
+use crate::form::Form;
 use crate::state::AppState;
 use crate::view::{FormView, render};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use domain::measure::{FieldChange, Sheet, SheetInput};
 use domain::values::format_decimal;
-use serde::Deserialize;
 use store::StoreError;
 use store::measures::Origin;
 
@@ -31,14 +30,6 @@ pub struct SheetPage {
     pub conflict: Vec<FieldChange>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct SheetForm {
-    #[serde(flatten)]
-    pub sheet: SheetInput,
-    pub base_version: String,
-}
-
 fn opt_num(v: Option<f64>) -> String {
     v.map(format_decimal).unwrap_or_default()
 }
@@ -49,8 +40,14 @@ pub fn sheet_to_input(s: &Sheet) -> SheetInput {
     SheetInput {
         title: s.title.clone(),
         short_description: s.short_description.clone(),
-        visibility: s.visibility.map(|v| v.as_str().to_string()).unwrap_or_default(),
-        primary_field_id: s.primary_field_id.map(|v| v.to_string()).unwrap_or_default(),
+        visibility: s
+            .visibility
+            .map(|v| v.as_str().to_string())
+            .unwrap_or_default(),
+        primary_field_id: s
+            .primary_field_id
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
         further_field_ids: ids(&s.further_field_ids),
         goal_ids: ids(&s.goal_ids),
         tag_ids: ids(&s.tag_ids),
@@ -60,13 +57,29 @@ pub fn sheet_to_input(s: &Sheet) -> SheetInput {
         impact_outcome: s.impact_outcome.clone(),
         impact_impact: s.impact_impact.clone(),
         lead_unit: s.lead_unit.clone(),
-        lead_stakeholder_id: s.lead_stakeholder_id.map(|v| v.to_string()).unwrap_or_default(),
+        lead_stakeholder_id: s
+            .lead_stakeholder_id
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
         start_date: s.start_date.clone().unwrap_or_default(),
         end_date: s.end_date.clone().unwrap_or_default(),
-        time_horizon: s.time_horizon.map(|v| v.as_str().to_string()).unwrap_or_default(),
-        priority: s.priority.map(|v| v.as_str().to_string()).unwrap_or_default(),
-        quick_win: if s.quick_win { "on".into() } else { String::new() },
-        investment_costs: s.investment_costs.map(|v| v.to_string()).unwrap_or_default(),
+        time_horizon: s
+            .time_horizon
+            .map(|v| v.as_str().to_string())
+            .unwrap_or_default(),
+        priority: s
+            .priority
+            .map(|v| v.as_str().to_string())
+            .unwrap_or_default(),
+        quick_win: if s.quick_win {
+            "on".into()
+        } else {
+            String::new()
+        },
+        investment_costs: s
+            .investment_costs
+            .map(|v| v.to_string())
+            .unwrap_or_default(),
         operating_costs: s.operating_costs.map(|v| v.to_string()).unwrap_or_default(),
         staff_need_fte: opt_num(s.staff_need_fte),
         funding_own_share_pct: opt_num(s.funding_own_share_pct),
@@ -82,6 +95,7 @@ pub fn sheet_to_input(s: &Sheet) -> SheetInput {
         repository: s.repository.clone(),
         transferability: s.transferability.clone(),
         contact: s.contact.clone(),
+        base_version: String::new(),
     }
 }
 
@@ -124,7 +138,11 @@ pub fn input_to_form(i: &SheetInput) -> FormView {
     ] {
         f = f.with(k, v);
     }
-    for (k, list) in [("further_field_ids", &i.further_field_ids), ("goal_ids", &i.goal_ids), ("tag_ids", &i.tag_ids)] {
+    for (k, list) in [
+        ("further_field_ids", &i.further_field_ids),
+        ("goal_ids", &i.goal_ids),
+        ("tag_ids", &i.tag_ids),
+    ] {
         for v in list {
             f = f.with(k, v);
         }
@@ -136,36 +154,72 @@ pub fn input_to_form(i: &SheetInput) -> FormView {
 fn parse(input: &SheetInput, lookups: &Lookups) -> Result<Sheet, domain::FieldErrors> {
     let sheet = input.parse()?;
     let refs = lookups.check_refs(&sheet);
-    if refs.is_empty() { Ok(sheet) } else { Err(refs) }
+    if refs.is_empty() {
+        Ok(sheet)
+    } else {
+        Err(refs)
+    }
 }
 
-pub async fn new_form(State(state): State<AppState>, Ctx(ctx): Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {
+pub async fn new_form(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
     let city = City::load(&state, &ctx, &slug).await?;
     city.require_edit(&ctx)?;
     let lookups = Lookups::load(&state, city.m.id).await?;
     let form = FormView::new().with("visibility", "intern");
-    Ok(render(&SheetPage { ctx, city, form, lookups, editing: None, conflict: vec![] })?.into_response())
+    Ok(render(&SheetPage {
+        ctx,
+        city,
+        form,
+        lookups,
+        editing: None,
+        conflict: vec![],
+    })?
+    .into_response())
 }
 
 pub async fn create(
     State(state): State<AppState>,
     Ctx(ctx): Ctx,
     Path(slug): Path<String>,
-    Form(f): Form<SheetForm>,
+    Form(input): Form<SheetInput>,
 ) -> Result<Response, AppError> {
     let city = City::load(&state, &ctx, &slug).await?;
     let user_id = city.require_edit(&ctx)?;
     let lookups = Lookups::load(&state, city.m.id).await?;
-    let sheet = match parse(&f.sheet, &lookups) {
+    let sheet = match parse(&input, &lookups) {
         Ok(s) => s,
         Err(errs) => {
-            let form = input_to_form(&f.sheet).with_errors(&ctx, &errs);
-            let page = SheetPage { ctx, city, form, lookups, editing: None, conflict: vec![] };
+            let form = input_to_form(&input).with_errors(&ctx, &errs);
+            let page = SheetPage {
+                ctx,
+                city,
+                form,
+                lookups,
+                editing: None,
+                conflict: vec![],
+            };
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
         }
     };
-    let id = store::measures::create(&state.db, city.m.id, &sheet, "idee", Some(user_id), Origin::default()).await?;
-    tracing::info!(municipality_id = city.m.id, measure_id = id, by = user_id, "measure created");
+    let id = store::measures::create(
+        &state.db,
+        city.m.id,
+        &sheet,
+        "idee",
+        Some(user_id),
+        Origin::default(),
+    )
+    .await?;
+    tracing::info!(
+        municipality_id = city.m.id,
+        measure_id = id,
+        by = user_id,
+        "measure created"
+    );
     Ok(Redirect::to(&city.path(&format!("/massnahmen/{id}?ok=created"))).into_response())
 }
 
@@ -180,31 +234,51 @@ pub async fn edit_form(
     let (f, g, t) = store::measures::id_lists(&state.db, id).await?;
     let lookups = Lookups::load(&state, city.m.id).await?;
     let form = input_to_form(&sheet_to_input(&rec.sheet(f, g, t)));
-    Ok(render(&SheetPage { ctx, city, form, lookups, editing: Some((id, rec.version)), conflict: vec![] })?.into_response())
+    Ok(render(&SheetPage {
+        ctx,
+        city,
+        form,
+        lookups,
+        editing: Some((id, rec.version)),
+        conflict: vec![],
+    })?
+    .into_response())
 }
 
 pub async fn update(
     State(state): State<AppState>,
     Ctx(ctx): Ctx,
     Path((slug, id)): Path<(String, i64)>,
-    Form(f): Form<SheetForm>,
+    Form(input): Form<SheetInput>,
 ) -> Result<Response, AppError> {
     let city = City::load(&state, &ctx, &slug).await?;
     let user_id = city.require_edit(&ctx)?;
     visible_measure(&state, &city, id).await?;
     let lookups = Lookups::load(&state, city.m.id).await?;
-    let base_version: i64 = f.base_version.trim().parse().unwrap_or(0);
-    let sheet = match parse(&f.sheet, &lookups) {
+    let base_version: i64 = input.base_version.trim().parse().unwrap_or(0);
+    let sheet = match parse(&input, &lookups) {
         Ok(s) => s,
         Err(errs) => {
-            let form = input_to_form(&f.sheet).with_errors(&ctx, &errs);
-            let page = SheetPage { ctx, city, form, lookups, editing: Some((id, base_version)), conflict: vec![] };
+            let form = input_to_form(&input).with_errors(&ctx, &errs);
+            let page = SheetPage {
+                ctx,
+                city,
+                form,
+                lookups,
+                editing: Some((id, base_version)),
+                conflict: vec![],
+            };
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
         }
     };
     match store::measures::update(&state.db, city.m.id, id, base_version, &sheet, user_id).await {
         Ok(changes) => {
-            tracing::info!(measure_id = id, by = user_id, fields = changes.len(), "measure saved");
+            tracing::info!(
+                measure_id = id,
+                by = user_id,
+                fields = changes.len(),
+                "measure saved"
+            );
             Ok(Redirect::to(&city.path(&format!("/massnahmen/{id}?ok=saved"))).into_response())
         }
         Err(StoreError::Conflict(_)) => {
@@ -214,8 +288,15 @@ pub async fn update(
             let (fi, g, t) = store::measures::id_lists(&state.db, id).await?;
             let theirs = rec.sheet(fi, g, t);
             let conflict = sheet.changes_from(&theirs);
-            let form = input_to_form(&f.sheet).with_error(&ctx, "title", "err-measure-conflict");
-            let page = SheetPage { ctx, city, form, lookups, editing: Some((id, rec.version)), conflict };
+            let form = input_to_form(&input).with_error(&ctx, "title", "err-measure-conflict");
+            let page = SheetPage {
+                ctx,
+                city,
+                form,
+                lookups,
+                editing: Some((id, rec.version)),
+                conflict,
+            };
             Ok((StatusCode::CONFLICT, render(&page)?).into_response())
         }
         Err(e) => Err(e.into()),

@@ -29,7 +29,8 @@ impl ListQuery {
         let f = Filter {
             field_id: self.handlungsfeld.parse().ok(),
             status: Some(self.status.clone()).filter(|s| !s.is_empty()),
-            priority: Some(self.prioritaet.clone()).filter(|s| matches!(s.as_str(), "hoch" | "mittel" | "niedrig")),
+            priority: Some(self.prioritaet.clone())
+                .filter(|s| matches!(s.as_str(), "hoch" | "mittel" | "niedrig")),
             quick_win: match self.quickwin.as_str() {
                 "ja" => Some(true),
                 "nein" => Some(false),
@@ -73,9 +74,22 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let city = City::load(&state, &ctx, &slug).await?;
     let (filter, sort) = q.filter();
-    let rows = store::measures::list(&state.db, city.m.id, city.min_visibility, &filter, sort).await?;
+    let rows =
+        store::measures::list(&state.db, city.m.id, city.min_visibility, &filter, sort).await?;
     let lookups = Lookups::load(&state, city.m.id).await?;
-    let sorts = Sort::ALL.into_iter().map(|s| (s.as_str(), ctx.t(&format!("sort-{}", s.as_str())))).collect();
+    let sorts = Sort::ALL
+        .into_iter()
+        .map(|s| (s.as_str(), ctx.t(&format!("sort-{}", s.as_str()))))
+        .collect();
     let export_query = q.as_query();
-    Ok(render(&ListPage { ctx, city, rows, q, lookups, sorts, export_query })?.into_response())
+    Ok(render(&ListPage {
+        ctx,
+        city,
+        rows,
+        q,
+        lookups,
+        sorts,
+        export_query,
+    })?
+    .into_response())
 }

@@ -14,9 +14,17 @@ use crate::state::AppState;
 use store::measures::MeasureRecord;
 
 /// A measure of the city that the visitor may see (404 otherwise, so that hidden measures stay unknown).
-pub async fn visible_measure(state: &AppState, city: &City, id: i64) -> Result<MeasureRecord, AppError> {
+pub async fn visible_measure(
+    state: &AppState,
+    city: &City,
+    id: i64,
+) -> Result<MeasureRecord, AppError> {
     let rec = store::measures::record(&state.db, city.m.id, id).await?;
-    if city.may_see(rec.visibility()) { Ok(rec) } else { Err(AppError::NotFound) }
+    if city.may_see(rec.visibility()) {
+        Ok(rec)
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 /// An id, however many references deep a template hands it over.
@@ -56,44 +64,81 @@ impl Lookups {
 
     pub fn term(&self, id: impl Id) -> String {
         let id = id.id();
-        self.terms.iter().find(|t| t.id == id).map(|t| t.name.clone()).unwrap_or_default()
+        self.terms
+            .iter()
+            .find(|t| t.id == id)
+            .map(|t| t.name.clone())
+            .unwrap_or_default()
     }
 
     pub fn of(&self, taxonomy: &str) -> Vec<&store::taxonomy::Term> {
-        self.terms.iter().filter(|t| t.taxonomy == taxonomy && t.active).collect()
+        self.terms
+            .iter()
+            .filter(|t| t.taxonomy == taxonomy && t.active)
+            .collect()
     }
 
     pub fn goal(&self, id: impl Id) -> String {
         let id = id.id();
-        self.goals.iter().find(|g| g.id == id).map(|g| g.text.clone()).unwrap_or_default()
+        self.goals
+            .iter()
+            .find(|g| g.id == id)
+            .map(|g| g.text.clone())
+            .unwrap_or_default()
     }
 
     pub fn stakeholder(&self, id: impl Id) -> String {
         let id = id.id();
-        self.stakeholders.iter().find(|s| s.id == id).map(|s| s.name.clone()).unwrap_or_default()
+        self.stakeholders
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
     }
 
     pub fn status(&self, key: &str) -> String {
-        self.statuses.iter().find(|s| s.status_key == key).map(|s| s.name.clone()).unwrap_or_else(|| key.to_string())
+        self.statuses
+            .iter()
+            .find(|s| s.status_key == key)
+            .map(|s| s.name.clone())
+            .unwrap_or_else(|| key.to_string())
     }
 
     /// Ids the sheet may refer to must exist in the right taxonomy / this municipality.
     pub fn check_refs(&self, sheet: &domain::measure::Sheet) -> domain::FieldErrors {
         let mut e = domain::FieldErrors::new();
         let is = |id: i64, tax: &str| self.terms.iter().any(|t| t.id == id && t.taxonomy == tax);
-        if sheet.primary_field_id.is_some_and(|id| !is(id, "field_of_action")) {
+        if sheet
+            .primary_field_id
+            .is_some_and(|id| !is(id, "field_of_action"))
+        {
             e.push("primary_field_id", "err-choice-unknown");
         }
-        if sheet.further_field_ids.iter().any(|id| !is(*id, "field_of_action")) {
+        if sheet
+            .further_field_ids
+            .iter()
+            .any(|id| !is(*id, "field_of_action"))
+        {
             e.push("further_field_ids", "err-choice-unknown");
         }
-        if sheet.tag_ids.iter().any(|id| !is(*id, "sdg") && !is(*id, "charta")) {
+        if sheet
+            .tag_ids
+            .iter()
+            .any(|id| !is(*id, "sdg") && !is(*id, "charta"))
+        {
             e.push("tag_ids", "err-choice-unknown");
         }
-        if sheet.goal_ids.iter().any(|id| !self.goals.iter().any(|g| g.id == *id)) {
+        if sheet
+            .goal_ids
+            .iter()
+            .any(|id| !self.goals.iter().any(|g| g.id == *id))
+        {
             e.push("goal_ids", "err-choice-unknown");
         }
-        if sheet.lead_stakeholder_id.is_some_and(|id| !self.stakeholders.iter().any(|s| s.id == id)) {
+        if sheet
+            .lead_stakeholder_id
+            .is_some_and(|id| !self.stakeholders.iter().any(|s| s.id == id))
+        {
             e.push("lead_stakeholder_id", "err-choice-unknown");
         }
         e

@@ -6,19 +6,26 @@ use super::visible_measure;
 use crate::city::City;
 use crate::ctx::{Ctx, RequestCtx};
 use crate::error::AppError;
+use crate::form::Form;
 use crate::state::AppState;
 use crate::view::{FormView, render};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use domain::FieldErrors;
 use domain::measure::FieldChange;
 use domain::validation::required_text;
 use domain::values::{optional_text, parse_date, parse_decimal};
 use serde::Deserialize;
 
-async fn refuse(state: &AppState, ctx: RequestCtx, city: City, id: i64, errs: FieldErrors, status: StatusCode) -> Result<Response, AppError> {
+async fn refuse(
+    state: &AppState,
+    ctx: RequestCtx,
+    city: City,
+    id: i64,
+    errs: FieldErrors,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let form = FormView::new().with_errors(&ctx, &errs);
     let p = page(state, ctx, city, id, form, None).await?;
     Ok((status, render(&p)?).into_response())
@@ -29,10 +36,19 @@ fn done(city: &City, id: i64) -> Response {
 }
 
 fn change(field: &str, before: String, after: String) -> Vec<FieldChange> {
-    vec![FieldChange { field: field.into(), before, after }]
+    vec![FieldChange {
+        field: field.into(),
+        before,
+        after,
+    }]
 }
 
-async fn setup(state: &AppState, ctx: &RequestCtx, slug: &str, id: i64) -> Result<(City, i64), AppError> {
+async fn setup(
+    state: &AppState,
+    ctx: &RequestCtx,
+    slug: &str,
+    id: i64,
+) -> Result<(City, i64), AppError> {
     let city = City::load(state, ctx, slug).await?;
     let user_id = city.require_edit(ctx)?;
     visible_measure(state, &city, id).await?;
@@ -55,7 +71,9 @@ pub async fn partner(
 ) -> Result<Response, AppError> {
     let (city, user_id) = setup(&state, &ctx, &slug, id).await?;
     let found = match f.stakeholder_id.parse::<i64>() {
-        Ok(sid) => store::stakeholders::get(&state.db, city.m.id, sid).await.ok(),
+        Ok(sid) => store::stakeholders::get(&state.db, city.m.id, sid)
+            .await
+            .ok(),
         Err(_) => None,
     };
     let Some(s) = found else {
@@ -65,7 +83,14 @@ pub async fn partner(
     };
     if f.remove == "1" {
         store::measure_parts::remove_partner(&state.db, id, s.id).await?;
-        store::measures::record_change(&state.db, city.m.id, id, user_id, &change("partners", s.name, String::new())).await?;
+        store::measures::record_change(
+            &state.db,
+            city.m.id,
+            id,
+            user_id,
+            &change("partners", s.name, String::new()),
+        )
+        .await?;
     } else {
         let role = match optional_text(&f.role, 200) {
             Ok(r) => r,
@@ -76,8 +101,19 @@ pub async fn partner(
             }
         };
         store::measure_parts::set_partner(&state.db, id, s.id, &role).await?;
-        let after = if role.is_empty() { s.name } else { format!("{} ({role})", s.name) };
-        store::measures::record_change(&state.db, city.m.id, id, user_id, &change("partners", String::new(), after)).await?;
+        let after = if role.is_empty() {
+            s.name
+        } else {
+            format!("{} ({role})", s.name)
+        };
+        store::measures::record_change(
+            &state.db,
+            city.m.id,
+            id,
+            user_id,
+            &change("partners", String::new(), after),
+        )
+        .await?;
     }
     Ok(done(&city, id))
 }
@@ -100,7 +136,9 @@ pub async fn raci(
 ) -> Result<Response, AppError> {
     let (city, user_id) = setup(&state, &ctx, &slug, id).await?;
     let found = match f.stakeholder_id.parse::<i64>() {
-        Ok(sid) => store::stakeholders::get(&state.db, city.m.id, sid).await.ok(),
+        Ok(sid) => store::stakeholders::get(&state.db, city.m.id, sid)
+            .await
+            .ok(),
         Err(_) => None,
     };
     let Some(s) = found else {
@@ -111,8 +149,20 @@ pub async fn raci(
     let on = |v: &str| v == "on";
     let letters = [on(&f.r), on(&f.a), on(&f.c), on(&f.i)];
     store::measure_parts::set_raci(&state.db, id, s.id, letters).await?;
-    let code: String = ["R", "A", "C", "I"].iter().zip(letters).filter(|(_, b)| *b).map(|(l, _)| *l).collect();
-    store::measures::record_change(&state.db, city.m.id, id, user_id, &change("raci", String::new(), format!("{}: {code}", s.name))).await?;
+    let code: String = ["R", "A", "C", "I"]
+        .iter()
+        .zip(letters)
+        .filter(|(_, b)| *b)
+        .map(|(l, _)| *l)
+        .collect();
+    store::measures::record_change(
+        &state.db,
+        city.m.id,
+        id,
+        user_id,
+        &change("raci", String::new(), format!("{}: {code}", s.name)),
+    )
+    .await?;
     Ok(done(&city, id))
 }
 
@@ -141,13 +191,27 @@ pub async fn dependency(
     };
     if f.remove == "1" {
         store::measure_parts::remove_dependency(&state.db, id, target.id).await?;
-        store::measures::record_change(&state.db, city.m.id, id, user_id, &change("dependencies", target.title, String::new())).await?;
+        store::measures::record_change(
+            &state.db,
+            city.m.id,
+            id,
+            user_id,
+            &change("dependencies", target.title, String::new()),
+        )
+        .await?;
         return Ok(done(&city, id));
     }
     let check = |edges: &[(i64, i64)]| domain::graph::cycle_with(edges, id, target.id);
     match store::measure_parts::add_dependency(&state.db, city.m.id, id, target.id, check).await {
         Ok(()) => {
-            store::measures::record_change(&state.db, city.m.id, id, user_id, &change("dependencies", String::new(), target.title)).await?;
+            store::measures::record_change(
+                &state.db,
+                city.m.id,
+                id,
+                user_id,
+                &change("dependencies", String::new(), target.title),
+            )
+            .await?;
             Ok(done(&city, id))
         }
         Err(store::StoreError::Conflict(c)) if c.starts_with("cycle:") => {
@@ -186,8 +250,25 @@ pub async fn kpi(
     let method = e.take("kpi_method", optional_text(&f.kpi_method, 500));
     let source = e.take("kpi_source", optional_text(&f.kpi_source, 300));
     let interval = e.take("kpi_interval", optional_text(&f.kpi_interval, 100));
-    let (Some(name), Some(unit), Some(baseline), Some(target), Some(method), Some(source), Some(interval), true) =
-        (name, unit, baseline, target, method, source, interval, e.is_empty())
+    let (
+        Some(name),
+        Some(unit),
+        Some(baseline),
+        Some(target),
+        Some(method),
+        Some(source),
+        Some(interval),
+        true,
+    ) = (
+        name,
+        unit,
+        baseline,
+        target,
+        method,
+        source,
+        interval,
+        e.is_empty(),
+    )
     else {
         return refuse(&state, ctx, city, id, e, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
@@ -201,7 +282,14 @@ pub async fn kpi(
         interval: &interval,
     };
     store::measure_parts::add_kpi(&state.db, id, &k).await?;
-    store::measures::record_change(&state.db, city.m.id, id, user_id, &change("kpis", String::new(), name)).await?;
+    store::measures::record_change(
+        &state.db,
+        city.m.id,
+        id,
+        user_id,
+        &change("kpis", String::new(), name),
+    )
+    .await?;
     Ok(done(&city, id))
 }
 
@@ -233,7 +321,14 @@ pub async fn measurement(
     };
     store::measure_parts::add_measurement(&state.db, id, kpi_id, &on, value).await?;
     let after = format!("{on}: {}", domain::values::format_decimal(value));
-    store::measures::record_change(&state.db, city.m.id, id, user_id, &change("measurements", String::new(), after)).await?;
+    store::measures::record_change(
+        &state.db,
+        city.m.id,
+        id,
+        user_id,
+        &change("measurements", String::new(), after),
+    )
+    .await?;
     Ok(done(&city, id))
 }
 
@@ -255,9 +350,18 @@ pub async fn milestone(
     if let Ok(done_id) = f.done_id.parse::<i64>() {
         let today = crate::view::today();
         let parts = store::measure_parts::load(&state.db, city.m.id, id).await?;
-        let Some(ms) = parts.milestones.iter().find(|m| m.id == done_id) else { return Err(AppError::NotFound) };
+        let Some(ms) = parts.milestones.iter().find(|m| m.id == done_id) else {
+            return Err(AppError::NotFound);
+        };
         store::process::set_milestone_done(&state.db, city.m.id, done_id, Some(&today)).await?;
-        store::measures::record_change(&state.db, city.m.id, id, user_id, &change("milestones", ms.title.clone(), format!("{} ✓", ms.title))).await?;
+        store::measures::record_change(
+            &state.db,
+            city.m.id,
+            id,
+            user_id,
+            &change("milestones", ms.title.clone(), format!("{} ✓", ms.title)),
+        )
+        .await?;
         return Ok(done(&city, id));
     }
     let mut e = FieldErrors::new();
@@ -266,7 +370,15 @@ pub async fn milestone(
     let (Some(title), Some(due), true) = (title, due, e.is_empty()) else {
         return refuse(&state, ctx, city, id, e, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
-    store::process::add_milestone(&state.db, city.m.id, None, Some(id), &title, due.as_deref()).await?;
-    store::measures::record_change(&state.db, city.m.id, id, user_id, &change("milestones", String::new(), title)).await?;
+    store::process::add_milestone(&state.db, city.m.id, None, Some(id), &title, due.as_deref())
+        .await?;
+    store::measures::record_change(
+        &state.db,
+        city.m.id,
+        id,
+        user_id,
+        &change("milestones", String::new(), title),
+    )
+    .await?;
     Ok(done(&city, id))
 }

@@ -5,12 +5,12 @@ use super::visible_measure;
 use crate::city::City;
 use crate::ctx::Ctx;
 use crate::error::AppError;
+use crate::form::Form;
 use crate::state::AppState;
 use crate::view::{FormView, render};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use serde::Deserialize;
 
 #[derive(Deserialize, Default)]
@@ -42,14 +42,21 @@ pub async fn change(
         }
     };
     let (code, status) = match outcome {
-        Ok(()) => match store::measures::set_status(&state.db, city.m.id, id, &f.from, &f.to, user_id).await {
-            Ok(()) => {
-                tracing::info!(measure_id = id, from = %f.from, to = %f.to, by = user_id, "measure status changed");
-                return Ok(Redirect::to(&city.path(&format!("/massnahmen/{id}?ok=status"))).into_response());
+        Ok(()) => {
+            match store::measures::set_status(&state.db, city.m.id, id, &f.from, &f.to, user_id)
+                .await
+            {
+                Ok(()) => {
+                    tracing::info!(measure_id = id, from = %f.from, to = %f.to, by = user_id, "measure status changed");
+                    return Ok(
+                        Redirect::to(&city.path(&format!("/massnahmen/{id}?ok=status")))
+                            .into_response(),
+                    );
+                }
+                Err(store::StoreError::Conflict(_)) => ("err-status-changed", StatusCode::CONFLICT),
+                Err(e) => return Err(e.into()),
             }
-            Err(store::StoreError::Conflict(_)) => ("err-status-changed", StatusCode::CONFLICT),
-            Err(e) => return Err(e.into()),
-        },
+        }
         Err(r) => r,
     };
     let form = FormView::new().with_error(&ctx, "status", code);

@@ -5,12 +5,12 @@ use crate::auth::require;
 use crate::city::City;
 use crate::ctx::{Ctx, RequestCtx};
 use crate::error::AppError;
+use crate::form::Form;
 use crate::state::AppState;
 use crate::view::render;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum_extra::extract::Form;
 use domain::measure::SheetInput;
 use domain::permission::Permission;
 use domain::visibility::Visibility;
@@ -28,12 +28,22 @@ struct SourcesPage {
 }
 
 /// `GET /kommunen/{slug}/massnahmen/vorlagen`: templates and network measures to start from.
-pub async fn sources(State(state): State<AppState>, Ctx(ctx): Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {
+pub async fn sources(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
     let city = City::load(&state, &ctx, &slug).await?;
     city.require_edit(&ctx)?;
     let templates = store::templates::list(&state.db, true).await?;
     let others = store::measures::network_visible(&state.db, city.m.id).await?;
-    Ok(render(&SourcesPage { ctx, city, templates, others })?.into_response())
+    Ok(render(&SourcesPage {
+        ctx,
+        city,
+        templates,
+        others,
+    })?
+    .into_response())
 }
 
 /// `POST /kommunen/{slug}/massnahmen/aus-vorlage/{id}`
@@ -48,15 +58,27 @@ pub async fn from_template(
     if !t.published {
         return Err(AppError::NotFound);
     }
-    let mut input: SheetInput = serde_json::from_str(&t.sheet).map_err(|e| AppError::Internal(format!("template {template_id}: {e}")))?;
+    let mut input: SheetInput = serde_json::from_str(&t.sheet)
+        .map_err(|e| AppError::Internal(format!("template {template_id}: {e}")))?;
     input.visibility = "intern".into();
     // City-specific references do not travel.
     input.goal_ids.clear();
     input.lead_stakeholder_id.clear();
-    let sheet = input.parse().map_err(|e| AppError::Internal(format!("template {template_id} invalid: {e}")))?;
-    let origin = Origin { template_id: Some(t.id), ..Default::default() };
-    let id = store::measures::create(&state.db, city.m.id, &sheet, "idee", Some(user_id), origin).await?;
-    tracing::info!(measure_id = id, template_id, by = user_id, "measure created from template");
+    let sheet = input
+        .parse()
+        .map_err(|e| AppError::Internal(format!("template {template_id} invalid: {e}")))?;
+    let origin = Origin {
+        template_id: Some(t.id),
+        ..Default::default()
+    };
+    let id = store::measures::create(&state.db, city.m.id, &sheet, "idee", Some(user_id), origin)
+        .await?;
+    tracing::info!(
+        measure_id = id,
+        template_id,
+        by = user_id,
+        "measure created from template"
+    );
     Ok(Redirect::to(&city.path(&format!("/massnahmen/{id}?ok=copied"))).into_response())
 }
 
@@ -69,7 +91,8 @@ pub async fn copy_measure(
     let city = City::load(&state, &ctx, &slug).await?;
     let user_id = city.require_edit(&ctx)?;
     let src = store::measures::record_any(&state.db, source_id).await?;
-    let visible = src.visibility() >= Visibility::Netzwerk || ctx.actor.may_see(src.municipality_id, src.visibility());
+    let visible = src.visibility() >= Visibility::Netzwerk
+        || ctx.actor.may_see(src.municipality_id, src.visibility());
     if !visible {
         return Err(AppError::NotFound);
     }
@@ -77,8 +100,12 @@ pub async fn copy_measure(
     let mut sheet = src.sheet(f, vec![], t);
     sheet.visibility = Some(Visibility::Intern);
     sheet.lead_stakeholder_id = None;
-    let origin = Origin { measure_id: Some(src.id), ..Default::default() };
-    let id = store::measures::create(&state.db, city.m.id, &sheet, "idee", Some(user_id), origin).await?;
+    let origin = Origin {
+        measure_id: Some(src.id),
+        ..Default::default()
+    };
+    let id = store::measures::create(&state.db, city.m.id, &sheet, "idee", Some(user_id), origin)
+        .await?;
     tracing::info!(measure_id = id, source_id, by = user_id, "measure copied");
     Ok(Redirect::to(&city.path(&format!("/massnahmen/{id}?ok=copied"))).into_response())
 }
@@ -91,10 +118,18 @@ struct AdminTemplatesPage {
     notice: Option<String>,
 }
 
-pub async fn admin_list(State(state): State<AppState>, Ctx(ctx): Ctx) -> Result<Response, AppError> {
+pub async fn admin_list(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+) -> Result<Response, AppError> {
     require(&ctx, Permission::ManageMunicipalities)?;
     let templates = store::templates::list(&state.db, false).await?;
-    Ok(render(&AdminTemplatesPage { ctx, templates, notice: None })?.into_response())
+    Ok(render(&AdminTemplatesPage {
+        ctx,
+        templates,
+        notice: None,
+    })?
+    .into_response())
 }
 
 #[derive(Deserialize, Default)]
@@ -118,7 +153,15 @@ pub async fn admin_from_measure(
     let mut input = sheet_to_input(&rec.sheet(fi, vec![], t));
     input.lead_stakeholder_id.clear();
     let json = serde_json::to_string(&input).map_err(|e| AppError::Internal(e.to_string()))?;
-    store::templates::create(&state.db, &rec.title, &rec.short_description, rec.primary_field_id, &json, true).await?;
+    store::templates::create(
+        &state.db,
+        &rec.title,
+        &rec.short_description,
+        rec.primary_field_id,
+        &json,
+        true,
+    )
+    .await?;
     Ok(Redirect::to("/admin/vorlagen").into_response())
 }
 

@@ -1,8 +1,8 @@
 use crate::auth::safe_next;
 use crate::ctx::{LANG_COOKIE, cookie};
+use crate::form::Form;
 use crate::i18n::Lang;
 use crate::state::AppState;
-use axum::Form;
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;

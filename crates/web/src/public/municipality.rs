@@ -30,21 +30,36 @@ struct MunicipalityPage {
     by_status: Vec<(String, usize)>,
 }
 
-pub async fn show(State(state): State<AppState>, Ctx(ctx): Ctx, Path(slug): Path<String>) -> Result<Response, AppError> {
+pub async fn show(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, AppError> {
     let city = City::load(&state, &ctx, &slug).await?;
-    let state_name = Land::by_code(&city.m.state).map(|s| s.name.to_string()).unwrap_or_default();
+    let state_name = Land::by_code(&city.m.state)
+        .map(|s| s.name.to_string())
+        .unwrap_or_default();
     let phases = store::process::phases(&state.db, city.m.id).await?;
     let phase = crate::process::current_phase(&phases).cloned();
     let definition = match store::definitions::get(&state.db, city.m.id).await? {
-        Some(d) if d.current_version > 0 && city.may_see(Visibility::parse(&d.visibility).unwrap_or(Visibility::Intern)) => {
+        Some(d)
+            if d.current_version > 0
+                && city.may_see(Visibility::parse(&d.visibility).unwrap_or(Visibility::Intern)) =>
+        {
             let v = store::definitions::version(&state.db, city.m.id, d.current_version).await?;
             Some((d.status, to_safe_html(&v.body_md)))
         }
         _ => None,
     };
     let fields = store::fields::selected(&state.db, city.m.id).await?;
-    let measures =
-        store::measures::list(&state.db, city.m.id, city.min_visibility, &Default::default(), store::measures::Sort::Status).await?;
+    let measures = store::measures::list(
+        &state.db,
+        city.m.id,
+        city.min_visibility,
+        &Default::default(),
+        store::measures::Sort::Status,
+    )
+    .await?;
     let mut by_status: Vec<(String, usize)> = Vec::new();
     for m in &measures {
         match by_status.iter_mut().find(|(s, _)| *s == m.status_name) {

@@ -160,12 +160,12 @@ async fn login_is_throttled_per_account_across_nodes(app: TestApp) {
     );
     assert_eq!(app.count("sessions").await, 0);
     // The failure rows hold hashes, never the address itself.
-    let keys: Vec<String> = match &app.db {
-        store::Db::Sqlite(p) => sqlx::query_scalar("SELECT throttle_key FROM login_failures")
+    let keys: Vec<String> = match app.db.pool() {
+        store::Pool::Sqlite(p) => sqlx::query_scalar("SELECT throttle_key FROM login_failures")
             .fetch_all(p)
             .await
             .expect("q"),
-        store::Db::Postgres(p) => sqlx::query_scalar("SELECT throttle_key FROM login_failures")
+        store::Pool::Postgres(p) => sqlx::query_scalar("SELECT throttle_key FROM login_failures")
             .fetch_all(p)
             .await
             .expect("q"),
@@ -795,13 +795,13 @@ async fn mail_goes_out_over_real_smtp_and_waits_when_it_is_down(app: TestApp) {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let sql = "UPDATE mail_outbox SET next_attempt_at = 0";
-    match &smtp_app.db {
-        store::Db::Sqlite(p) => sqlx::query(sql)
+    match smtp_app.db.pool() {
+        store::Pool::Sqlite(p) => sqlx::query(sql)
             .execute(p)
             .await
             .expect("u")
             .rows_affected(),
-        store::Db::Postgres(p) => sqlx::query(sql)
+        store::Pool::Postgres(p) => sqlx::query(sql)
             .execute(p)
             .await
             .expect("u")

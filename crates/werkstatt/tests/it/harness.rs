@@ -226,7 +226,7 @@ pub async fn fresh_db(backend: Backend, pg_url: &str, dir: &Path) -> (Db, Option
         Backend::Postgres => {
             let schema = format!("t_{}", unique_suffix());
             let admin = Db::connect(pg_url).await.expect("connect postgres");
-            if let Db::Postgres(p) = &admin {
+            if let store::Pool::Postgres(p) = admin.pool() {
                 sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
                     .execute(p)
                     .await
@@ -252,10 +252,11 @@ impl Cleanup {
     pub async fn run(self) {
         self.db.close().await;
         if let Some(schema) = self.schema
-            && let Ok(Db::Postgres(p)) = Db::connect(&self.pg_url).await
+            && let Ok(db) = Db::connect(&self.pg_url).await
+            && let store::Pool::Postgres(p) = db.pool()
         {
             let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP SCHEMA {schema} CASCADE")))
-                .execute(&p)
+                .execute(p)
                 .await;
             p.close().await;
         }
@@ -484,9 +485,9 @@ impl TestApp {
     /// Row count of a table (for "nothing changed" checks).
     pub async fn count(&self, table: &str) -> i64 {
         let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}"));
-        match &self.db {
-            Db::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await.expect("count"),
-            Db::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await.expect("count"),
+        match self.db.pool() {
+            store::Pool::Sqlite(p) => sqlx::query_scalar(sql).fetch_one(p).await.expect("count"),
+            store::Pool::Postgres(p) => sqlx::query_scalar(sql).fetch_one(p).await.expect("count"),
         }
     }
 }

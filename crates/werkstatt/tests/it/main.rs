@@ -9,6 +9,7 @@ mod browser;
 mod harness;
 mod municipalities;
 mod platform;
+mod strategy;
 
 use harness::{Backend, Case, Env};
 
@@ -21,6 +22,7 @@ fn main() {
         municipalities::cases(),
         accounts::cases(),
         access::cases(),
+        strategy::cases(),
         browser::cases(),
     ]
     .into_iter()

@@ -368,9 +368,9 @@ async fn legal_pages_are_editable_and_sanitised(app: TestApp) {
 
 async fn internal_errors_show_a_friendly_page_without_details(app: TestApp) {
     let sql = "DROP TABLE pages";
-    match &app.db {
-        store::Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()).expect("drop"),
-        store::Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()).expect("drop"),
+    match app.db.pool() {
+        store::Pool::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()).expect("drop"),
+        store::Pool::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()).expect("drop"),
     }
     let (s, body) = app.get_text(&app.client(), "/impressum").await;
     assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR);

@@ -111,6 +111,14 @@ pub async fn load(db: &Db) -> Result<Vec<DemoAccount>, AppError> {
                 role: format!("{} {name}", role_label(role)),
             });
         }
+        let coordinator =
+            store::users::by_email(db, &format!("koordination.{slug}@werkstatt.demo"))
+                .await?
+                .map(|u| u.id);
+        load_strategy(db, municipality_id, slug, coordinator).await?;
     }
     Ok(accounts)
 }
+
+mod strategy;
+pub use strategy::load_strategy;
