@@ -68,8 +68,10 @@ struct ProcessPage {
     ctx: RequestCtx,
     city: City,
     rows: Vec<TimelineRow>,
-    milestones: Vec<Milestone>,
+    /// Milestones with the title of their measure (only measures the visitor may see).
+    milestones: Vec<(Milestone, Option<String>)>,
     marks: Vec<(String, f64)>,
+    origin_label: String,
     today_x: Option<f64>,
     form: FormView,
 }
@@ -119,16 +121,39 @@ async fn page(
             phase: p,
         })
         .collect();
-    let milestones = store::process::milestones(&state.db, city.m.id).await?;
+    let visible: Vec<(i64, String)> = store::measures::list(
+        &state.db,
+        city.m.id,
+        city.min_visibility,
+        &Default::default(),
+        Default::default(),
+    )
+    .await?
+    .into_iter()
+    .map(|m| (m.id, m.title))
+    .collect();
+    let milestones = store::process::milestones(&state.db, city.m.id)
+        .await?
+        .into_iter()
+        .filter_map(|ms| match ms.measure_id {
+            None => Some((ms, None)),
+            Some(id) => visible
+                .iter()
+                .find(|(v, _)| *v == id)
+                .map(|(_, title)| (ms, Some(title.clone()))),
+        })
+        .collect();
     let t = today();
     let today_x = bar(&origin, TIMELINE_MONTHS, Some(&origin), Some(&t)).map(|b| b.width_pct);
     let marks = year_marks(&origin);
+    let origin_label = origin.get(..4).unwrap_or_default().to_string();
     Ok(ProcessPage {
         ctx,
         city,
         rows,
         milestones,
         marks,
+        origin_label,
         today_x,
         form,
     })

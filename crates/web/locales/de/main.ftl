@@ -368,9 +368,10 @@ stakeholders-none = Noch keine Akteure erfasst.
 stakeholders-caption = Organisationen und Personen
 stakeholders-add = Akteur hinzufügen
 
+templates-from-measure = Als Mustervorlage veröffentlichen
 templates-title = Mustervorlagen
 templates-none = Es gibt noch keine Mustervorlagen.
-templates-admin-intro = Vorlagen entstehen aus Maßnahmen: Über „Als Vorlage veröffentlichen“ auf einer Maßnahme des Netzwerks. Veröffentlichte Vorlagen können alle Kommunen übernehmen.
+templates-admin-intro = Vorlagen entstehen aus Maßnahmen: über „Als Mustervorlage veröffentlichen“ auf der Seite einer Maßnahme. Veröffentlichte Vorlagen können alle Kommunen übernehmen.
 templates-state = Stand
 templates-published = veröffentlicht
 templates-hidden = zurückgezogen

@@ -368,6 +368,7 @@ stakeholders-none = No stakeholders recorded yet.
 stakeholders-caption = Organisations and persons
 stakeholders-add = Add stakeholder
 
+templates-from-measure = Publish as template
 templates-title = Templates
 templates-none = There are no templates yet.
 templates-admin-intro = Templates come from measures: publish a network measure as a template. Published templates can be taken over by every municipality.

@@ -39,6 +39,10 @@ impl DetailPage {
             .unwrap_or_else(|| "–".into())
     }
 
+    pub fn iso(&self, iso: &str) -> String {
+        domain::values::german_date(iso)
+    }
+
     pub fn euros(&self, v: &Option<i64>) -> String {
         v.map(domain::values::format_euros)
             .unwrap_or_else(|| "–".into())

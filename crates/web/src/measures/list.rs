@@ -64,6 +64,19 @@ struct ListPage {
     lookups: Lookups,
     sorts: Vec<(&'static str, String)>,
     export_query: String,
+    /// Labels looked up once per page, not once per row.
+    labels: Vec<(String, String)>,
+    quick_win: String,
+}
+
+impl ListPage {
+    pub fn label(&self, key: &str) -> String {
+        self.labels
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
 }
 
 pub async fn show(
@@ -82,6 +95,18 @@ pub async fn show(
         .map(|s| (s.as_str(), ctx.t(&format!("sort-{}", s.as_str()))))
         .collect();
     let export_query = q.as_query();
+    let labels = [
+        "priority-hoch",
+        "priority-mittel",
+        "priority-niedrig",
+        "visibility-intern",
+        "visibility-netzwerk",
+        "visibility-oeffentlich",
+    ]
+    .into_iter()
+    .map(|k| (k.to_string(), ctx.t(k)))
+    .collect();
+    let quick_win = ctx.t("quick-win");
     Ok(render(&ListPage {
         ctx,
         city,
@@ -90,6 +115,8 @@ pub async fn show(
         lookups,
         sorts,
         export_query,
+        labels,
+        quick_win,
     })?
     .into_response())
 }

@@ -55,6 +55,19 @@ async fn every_role_against_every_route(app: TestApp) {
     app.user("admin@x.de", Some("admin"), &[]).await;
 
     let e = editor.to_string();
+    let a = store::municipalities::by_slug(&app.db, "arnsberg")
+        .await
+        .expect("arnsberg")
+        .id;
+    let m = crate::strategy::measure(
+        &app,
+        a,
+        "Interne Maßnahme",
+        domain::visibility::Visibility::Intern,
+        "idee",
+    )
+    .await;
+    let mp = format!("/kommunen/arnsberg/massnahmen/{m}");
     let get: Vec<(String, &str)> = vec![
         ("/".into(), "OOOOOOO"),
         ("/kommunen/arnsberg".into(), "OOOOOOO"),
@@ -80,6 +93,28 @@ async fn every_role_against_every_route(app: TestApp) {
         ("/healthz".into(), "OOOOOOO"),
         ("/metrics".into(), "OOOOOOO"),
         ("/static/app.css".into(), "OOOOOOO"),
+        ("/kommunen/arnsberg/prozess".into(), "OOOOOOO"),
+        ("/kommunen/arnsberg/leitbild".into(), "LOOONOO"),
+        ("/kommunen/arnsberg/leitbild/bearbeiten".into(), "LFOOFFO"),
+        ("/kommunen/arnsberg/handlungsfelder".into(), "OOOOOOO"),
+        ("/kommunen/arnsberg/akteure".into(), "LFOOFFO"),
+        ("/kommunen/arnsberg/massnahmen".into(), "OOOOOOO"),
+        ("/kommunen/arnsberg/massnahmen.csv".into(), "OOOOOOO"),
+        ("/kommunen/arnsberg/massnahmen.xlsx".into(), "OOOOOOO"),
+        ("/kommunen/arnsberg/massnahmen/neu".into(), "LFOOFFO"),
+        ("/kommunen/arnsberg/massnahmen/vorlagen".into(), "LFOOFFO"),
+        (mp.clone(), "NOOONOO"),
+        (format!("{mp}/bearbeiten"), "LFOOFFO"),
+        (format!("{mp}/projektblatt.json"), "NOOONOO"),
+        (format!("{mp}/projektblatt.md"), "NOOONOO"),
+        (
+            format!("/api/v1/municipalities/arnsberg/measures/{m}"),
+            "NOOONOO",
+        ),
+        ("/api/v1/municipalities/arnsberg/measures".into(), "OOOOOOO"),
+        ("/netzwerk".into(), "LFFFFOO"),
+        ("/admin/taxonomien".into(), "LFFFFFO"),
+        ("/admin/vorlagen".into(), "LFFFFFO"),
     ];
     let post: Vec<PostRow> = vec![
         ("/admin/kommunen/neu".into(), vec![], "LFFFFFU"),
@@ -117,6 +152,83 @@ async fn every_role_against_every_route(app: TestApp) {
             "LFFFUFU",
         ),
         ("/konto/passwort".into(), vec![], "LUUUUUU"),
+        (
+            "/kommunen/arnsberg/massnahmen/neu".into(),
+            vec![],
+            "LFUUFFU",
+        ),
+        (format!("{mp}/bearbeiten"), vec![], "LFUUFFU"),
+        (
+            format!("{mp}/status"),
+            vec![("from", "idee"), ("to", "umsetzung")],
+            "LFUUFFU",
+        ),
+        (format!("{mp}/abhaengigkeiten"), vec![], "LFUUFFU"),
+        (format!("{mp}/partner"), vec![], "LFUUFFU"),
+        (format!("{mp}/raci"), vec![], "LFUUFFU"),
+        (format!("{mp}/kpis"), vec![], "LFUUFFU"),
+        (format!("{mp}/kpis/999999/messwerte"), vec![], "LFUUFFU"),
+        (format!("{mp}/meilensteine"), vec![], "LFUUFFU"),
+        (
+            "/kommunen/arnsberg/massnahmen/aus-vorlage/999999".into(),
+            vec![],
+            "LFNNFFN",
+        ),
+        (
+            "/kommunen/arnsberg/massnahmen/kopieren/999999".into(),
+            vec![],
+            "LFNNFFN",
+        ),
+        (
+            "/kommunen/arnsberg/leitbild/bearbeiten".into(),
+            vec![],
+            "LFUUFFU",
+        ),
+        (
+            "/kommunen/arnsberg/leitbild/status".into(),
+            vec![],
+            "LFFNFFN",
+        ),
+        (
+            "/kommunen/arnsberg/leitbild/sichtbarkeit".into(),
+            vec![],
+            "LFFNFFN",
+        ),
+        (
+            "/kommunen/arnsberg/leitbild/kommentare".into(),
+            vec![],
+            "LNNNFNN",
+        ),
+        (
+            "/kommunen/arnsberg/handlungsfelder".into(),
+            vec![],
+            "LFNNFFN",
+        ),
+        (
+            "/kommunen/arnsberg/handlungsfelder/ziele".into(),
+            vec![],
+            "LFUUFFU",
+        ),
+        ("/kommunen/arnsberg/akteure".into(), vec![], "LFUUFFU"),
+        (
+            "/kommunen/arnsberg/prozess/phasen/999999".into(),
+            vec![],
+            "LFFNFFN",
+        ),
+        (
+            "/kommunen/arnsberg/prozess/meilensteine".into(),
+            vec![],
+            "LFUUFFU",
+        ),
+        ("/admin/taxonomien".into(), vec![], "LFFFFFU"),
+        ("/admin/taxonomien/999999".into(), vec![], "LFFFFFU"),
+        ("/admin/prozessvorlage/1".into(), vec![], "LFFFFFU"),
+        ("/admin/vorlagen/aus-massnahme".into(), vec![], "LFFFFFN"),
+        (
+            "/admin/vorlagen/999999/veroeffentlichen".into(),
+            vec![],
+            "LFFFFFN",
+        ),
         ("/passwort-vergessen".into(), vec![], "UUUUUUU"),
         ("/anmelden".into(), vec![], "UUUUUUU"),
         (

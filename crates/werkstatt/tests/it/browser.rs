@@ -8,10 +8,16 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub fn cases() -> Vec<Case> {
-    vec![case!(
-        admin_logs_in_creates_a_municipality_and_sees_it,
-        Needs::Browser
-    )]
+    vec![
+        case!(
+            admin_logs_in_creates_a_municipality_and_sees_it,
+            Needs::Browser
+        ),
+        case!(
+            editor_creates_a_measure_changes_its_status_and_sees_the_history,
+            Needs::Browser
+        ),
+    ]
 }
 
 /// A chromedriver process and a Chromium session driven through it.
@@ -149,6 +155,21 @@ impl Browser {
             .expect("click");
     }
 
+    /// Wait until an element matching `css` is on the page (polling, robust against navigation in between).
+    pub async fn wait_css(&self, css: &str) {
+        let started = Instant::now();
+        loop {
+            if self.client.find(Locator::Css(css)).await.is_ok() {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "no element {css} within 20 s"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     pub async fn wait_for_path(&self, path: &str) {
         let started = Instant::now();
         loop {
@@ -210,11 +231,7 @@ async fn admin_logs_in_creates_a_municipality_and_sees_it(app: TestApp) {
     // Bad input: the error summary lists every problem, and the form is checked by axe in that state.
     b.fill("f-ags", "123").await;
     b.submit("main form button[type=submit]").await;
-    b.client
-        .wait()
-        .for_element(Locator::Css(".error-summary"))
-        .await
-        .expect("error summary");
+    b.wait_css(".error-summary").await;
     b.axe("/admin/kommunen/neu (errors)").await;
     let page = b.client.source().await.expect("source");
     assert!(page.contains("genau 8 Ziffern") && page.contains(r#"value="123""#));
@@ -267,11 +284,7 @@ async fn admin_logs_in_creates_a_municipality_and_sees_it(app: TestApp) {
     b.wait_for_path("/anmelden?ok=logout").await;
     b.axe("/anmelden?ok=logout").await;
     b.submit("main form button[type=submit]").await;
-    b.client
-        .wait()
-        .for_element(Locator::Css(".error-summary"))
-        .await
-        .expect("errors");
+    b.wait_css(".error-summary").await;
     b.axe("/anmelden (errors)").await;
     b.visit(&app, "/passwort-vergessen").await;
     b.submit("form.lang-switch button").await;
@@ -279,5 +292,137 @@ async fn admin_logs_in_creates_a_municipality_and_sees_it(app: TestApp) {
     let en = b.client.source().await.expect("source");
     assert!(en.contains(r#"lang="en""#) && en.contains("Forgot password"));
     b.axe("/passwort-vergessen (en)").await;
+    b.stop().await;
+}
+
+async fn editor_creates_a_measure_changes_its_status_and_sees_the_history(app: TestApp) {
+    web::demo::load(&app.db).await.expect("demo");
+    let b = Browser::start().await;
+    b.visit(&app, "/anmelden").await;
+    b.fill("f-email", "koordination.arnsberg@werkstatt.demo")
+        .await;
+    b.fill("f-password", web::demo::DEMO_PASSWORD).await;
+    b.submit("main form button[type=submit]").await;
+    b.wait_for_path("/").await;
+
+    for path in [
+        "/kommunen/arnsberg",
+        "/kommunen/arnsberg/prozess",
+        "/kommunen/arnsberg/leitbild",
+        "/kommunen/arnsberg/leitbild?von=1&bis=2",
+        "/kommunen/arnsberg/leitbild/bearbeiten",
+        "/kommunen/arnsberg/handlungsfelder",
+        "/kommunen/arnsberg/akteure",
+        "/kommunen/arnsberg/massnahmen",
+        "/kommunen/arnsberg/massnahmen?status=umsetzung&sortierung=prioritaet",
+        "/kommunen/arnsberg/massnahmen/vorlagen",
+        "/kommunen/arnsberg/massnahmen/1",
+        "/kommunen/arnsberg/massnahmen/1/bearbeiten",
+    ] {
+        b.visit(&app, path).await;
+    }
+
+    b.visit(&app, "/kommunen/arnsberg/massnahmen/neu").await;
+    b.submit("form.sheet-form > button[type=submit]").await;
+    b.wait_css(".error-summary").await;
+    b.axe("/kommunen/arnsberg/massnahmen/neu (errors)").await;
+    b.fill("f-title", "Digitale Sitzbank-Sensorik am Neumarkt")
+        .await;
+    b.fill(
+        "f-short_description",
+        "Sensoren messen Temperatur und Nutzung der Sitzbänke.",
+    )
+    .await;
+    b.client
+        .find(Locator::Id("f-visibility"))
+        .await
+        .expect("vis")
+        .select_by_value("oeffentlich")
+        .await
+        .expect("select");
+    b.client
+        .find(Locator::Id("f-priority"))
+        .await
+        .expect("prio")
+        .select_by_value("hoch")
+        .await
+        .expect("select");
+    b.client
+        .find(Locator::Id("f-quick_win"))
+        .await
+        .expect("qw")
+        .click()
+        .await
+        .expect("click");
+    let mob = b
+        .client
+        .find(Locator::Css("#f-primary_field_id option:nth-child(2)"))
+        .await
+        .expect("option")
+        .attr("value")
+        .await
+        .expect("attr")
+        .expect("value");
+    b.client
+        .find(Locator::Id("f-primary_field_id"))
+        .await
+        .expect("field")
+        .select_by_value(&mob)
+        .await
+        .expect("select");
+    b.client
+        .find(Locator::Css("#f-tag_ids input[type=checkbox]"))
+        .await
+        .expect("tag")
+        .click()
+        .await
+        .expect("click");
+    b.fill("f-target_groups", "Seniorinnen und Senioren\nBesuchende")
+        .await;
+    b.fill("f-lead_unit", "Fachdienst Stadtgrün").await;
+    b.fill("f-investment_costs", "35.000").await;
+    b.fill("f-staff_need_fte", "0,2").await;
+    b.fill("f-risks", "Vandalismus").await;
+    b.submit("form.sheet-form > button[type=submit]").await;
+    let started = Instant::now();
+    loop {
+        let url = b.client.current_url().await.expect("url");
+        if url.query() == Some("ok=created") {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "measure not created; at {url}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    b.axe("measure detail (new)").await;
+    let page = b.client.source().await.expect("source");
+    assert!(
+        page.contains("Digitale Sitzbank-Sensorik am Neumarkt")
+            && page.contains("35.000 €")
+            && page.contains("Quick Win")
+    );
+
+    // Status: the coordinator moves it along the workflow.
+    b.client
+        .find(Locator::Id("status-to"))
+        .await
+        .expect("status")
+        .select_by_value("geprueft")
+        .await
+        .expect("select");
+    b.submit("#f-status button[type=submit]").await;
+    b.wait_css(".status-geprueft").await;
+    let page = b.client.source().await.expect("source");
+    assert!(
+        page.contains("Änderungsverlauf") && page.contains("Version 2"),
+        "history shows the status change"
+    );
+    assert!(
+        page.contains("<del>idee</del>") && page.contains("<ins>geprueft</ins>"),
+        "field-level diff of the status"
+    );
+    b.axe("measure detail (history)").await;
     b.stop().await;
 }
