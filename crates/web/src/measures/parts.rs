@@ -31,6 +31,24 @@ async fn refuse(
     Ok((status, render(&p)?).into_response())
 }
 
+/// A stakeholder of this city from a form value (never another city's).
+async fn stakeholder(
+    state: &AppState,
+    city: &City,
+    raw: &str,
+) -> Option<store::stakeholders::Stakeholder> {
+    let id = raw.parse::<i64>().ok()?;
+    store::stakeholders::get(&state.db, city.m.id, id)
+        .await
+        .ok()
+}
+
+fn unknown(field: &'static str) -> FieldErrors {
+    let mut e = FieldErrors::new();
+    e.push(field, "err-choice-unknown");
+    e
+}
+
 fn done(city: &City, id: i64) -> Response {
     Redirect::to(&city.path(&format!("/massnahmen/{id}?ok=part"))).into_response()
 }
@@ -70,16 +88,16 @@ pub async fn partner(
     Form(f): Form<PartnerForm>,
 ) -> Result<Response, AppError> {
     let (city, user_id) = setup(&state, &ctx, &slug, id).await?;
-    let found = match f.stakeholder_id.parse::<i64>() {
-        Ok(sid) => store::stakeholders::get(&state.db, city.m.id, sid)
-            .await
-            .ok(),
-        Err(_) => None,
-    };
-    let Some(s) = found else {
-        let mut e = FieldErrors::new();
-        e.push("partner", "err-choice-unknown");
-        return refuse(&state, ctx, city, id, e, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let Some(s) = stakeholder(&state, &city, &f.stakeholder_id).await else {
+        return refuse(
+            &state,
+            ctx,
+            city,
+            id,
+            unknown("partner"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     if f.remove == "1" {
         store::measure_parts::remove_partner(&state.db, id, s.id).await?;
@@ -135,16 +153,16 @@ pub async fn raci(
     Form(f): Form<RaciForm>,
 ) -> Result<Response, AppError> {
     let (city, user_id) = setup(&state, &ctx, &slug, id).await?;
-    let found = match f.stakeholder_id.parse::<i64>() {
-        Ok(sid) => store::stakeholders::get(&state.db, city.m.id, sid)
-            .await
-            .ok(),
-        Err(_) => None,
-    };
-    let Some(s) = found else {
-        let mut e = FieldErrors::new();
-        e.push("raci", "err-choice-unknown");
-        return refuse(&state, ctx, city, id, e, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let Some(s) = stakeholder(&state, &city, &f.stakeholder_id).await else {
+        return refuse(
+            &state,
+            ctx,
+            city,
+            id,
+            unknown("raci"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     let on = |v: &str| v == "on";
     let letters = [on(&f.r), on(&f.a), on(&f.c), on(&f.i)];
@@ -185,9 +203,15 @@ pub async fn dependency(
         Err(_) => None,
     };
     let Some(target) = target else {
-        let mut e = FieldErrors::new();
-        e.push("depends_on", "err-choice-unknown");
-        return refuse(&state, ctx, city, id, e, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return refuse(
+            &state,
+            ctx,
+            city,
+            id,
+            unknown("depends_on"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     };
     if f.remove == "1" {
         store::measure_parts::remove_dependency(&state.db, id, target.id).await?;

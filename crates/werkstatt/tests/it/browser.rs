@@ -383,6 +383,76 @@ async fn editor_creates_a_measure_changes_its_status_and_sees_the_history(app: T
     b.fill("f-investment_costs", "35.000").await;
     b.fill("f-staff_need_fte", "0,2").await;
     b.fill("f-risks", "Vandalismus").await;
+    for (id, value) in [
+        (
+            "f-initial_situation",
+            "Ältere Menschen meiden heiße Plätze ohne Schatten.",
+        ),
+        ("f-impact_output", "20 Bänke mit Sensoren"),
+        ("f-impact_outcome", "Mehr Aufenthalt in der Innenstadt"),
+        ("f-impact_impact", "Hitzeresiliente Innenstadt"),
+        ("f-contact", "stadtgruen@arnsberg.example.org"),
+        ("f-operating_costs", "2.500"),
+        ("f-funding_programme", "Klimaanpassung NRW"),
+        ("f-funding_rate_pct", "60"),
+        ("f-funding_own_share_pct", "40"),
+        ("f-participation_form", "Spaziergang mit dem Seniorenbeirat"),
+        (
+            "f-council_decision_link",
+            "https://ratsinfo.example.org/vorlage/1",
+        ),
+        (
+            "f-location_geojson",
+            r#"{"type": "Point", "coordinates": [8.064, 51.396]}"#,
+        ),
+        ("f-data_protection", "Nur anonyme Zählwerte."),
+        ("f-licence", "EUPL-1.2"),
+        ("f-repository", "https://code.example.org/sitzbank"),
+        ("f-transferability", "Für jede Innenstadt geeignet."),
+    ] {
+        b.fill(id, value).await;
+    }
+    let further = b
+        .client
+        .find_all(Locator::Css("#f-further_field_ids input[type=checkbox]"))
+        .await
+        .expect("further");
+    for el in further {
+        if el.attr("value").await.expect("attr").as_deref() != Some(mob.as_str()) {
+            el.click().await.expect("click");
+            break;
+        }
+    }
+    b.client
+        .find(Locator::Css("#f-goal_ids input[type=checkbox]"))
+        .await
+        .expect("goal")
+        .click()
+        .await
+        .expect("click");
+    b.client
+        .find(Locator::Id("f-time_horizon"))
+        .await
+        .expect("horizon")
+        .select_by_value("kurz")
+        .await
+        .expect("select");
+    let lead = b
+        .client
+        .find(Locator::Css("#f-lead_stakeholder_id option:nth-child(2)"))
+        .await
+        .expect("option")
+        .attr("value")
+        .await
+        .expect("attr")
+        .expect("value");
+    b.client
+        .find(Locator::Id("f-lead_stakeholder_id"))
+        .await
+        .expect("lead")
+        .select_by_value(&lead)
+        .await
+        .expect("select");
     b.submit("form.sheet-form > button[type=submit]").await;
     let started = Instant::now();
     loop {
