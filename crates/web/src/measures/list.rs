@@ -70,6 +70,10 @@ struct ListPage {
 }
 
 impl ListPage {
+    pub fn date(&self, iso: &str) -> String {
+        domain::values::german_date(iso)
+    }
+
     pub fn label(&self, key: &str) -> String {
         self.labels
             .iter()
