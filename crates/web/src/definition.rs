@@ -6,7 +6,7 @@ use crate::city::City;
 use crate::ctx::{Ctx, RequestCtx};
 use crate::error::AppError;
 use crate::form::Form;
-use crate::markdown::to_safe_html;
+use crate::markdown::to_safe_html_below;
 use crate::state::AppState;
 use crate::view::{FormView, datetime, render};
 use askama::Template;
@@ -82,7 +82,7 @@ async fn show_page(
     };
     let body_html = current
         .as_ref()
-        .map(|v| to_safe_html(&v.body_md))
+        .map(|v| to_safe_html_below(&v.body_md, pulldown_cmark::HeadingLevel::H1))
         .unwrap_or_default();
     let is_member = ctx.can(Permission::ReadCityInternal(city.m.id));
     let versions = if is_member || city.can_edit {

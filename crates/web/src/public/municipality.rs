@@ -3,7 +3,7 @@
 use crate::city::City;
 use crate::ctx::{Ctx, RequestCtx};
 use crate::error::AppError;
-use crate::markdown::to_safe_html;
+use crate::markdown::to_safe_html_below;
 use crate::state::AppState;
 use crate::view::render;
 use askama::Template;
@@ -47,7 +47,10 @@ pub async fn show(
                 && city.may_see(Visibility::parse(&d.visibility).unwrap_or(Visibility::Intern)) =>
         {
             let v = store::definitions::version(&state.db, city.m.id, d.current_version).await?;
-            Some((d.status, to_safe_html(&v.body_md)))
+            Some((
+                d.status,
+                to_safe_html_below(&v.body_md, pulldown_cmark::HeadingLevel::H2),
+            ))
         }
         _ => None,
     };
