@@ -360,13 +360,8 @@ pub struct PhaseTemplateForm {
     planned_months: String,
 }
 
-pub async fn admin_update_phase(
-    State(state): State<AppState>,
-    Ctx(ctx): Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<PhaseTemplateForm>,
-) -> Result<Response, AppError> {
-    require(&ctx, Permission::ManageMunicipalities)?;
+/// Parse a phase template form: name, description, planned months (1–36).
+fn parse_phase_template(f: &PhaseTemplateForm) -> Result<(String, String, i64), FieldErrors> {
     let mut e = FieldErrors::new();
     let name = e.take("name", required_text(&f.name, 120));
     let description = e.take("description", optional_text(&f.description, 1000));
@@ -377,12 +372,46 @@ pub async fn admin_update_phase(
             None
         }
     };
-    let (Some(name), Some(description), Some(months), true) =
-        (name, description, months, e.is_empty())
-    else {
-        let form = FormView::new().with_errors(&ctx, &e);
-        let p = taxonomies_page(&state, ctx, form).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
+    match (name, description, months, e.is_empty()) {
+        (Some(n), Some(d), Some(m), true) => Ok((n, d, m)),
+        _ => Err(e),
+    }
+}
+
+/// `POST /admin/prozessvorlage`: append a phase to the network's process template (new cities get it).
+pub async fn admin_add_phase(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Form(f): Form<PhaseTemplateForm>,
+) -> Result<Response, AppError> {
+    require(&ctx, Permission::ManageMunicipalities)?;
+    match parse_phase_template(&f) {
+        Ok((name, description, months)) => {
+            store::process::add_template(&state.db, &name, &description, months).await?;
+            Ok(Redirect::to("/admin/taxonomien#prozess").into_response())
+        }
+        Err(e) => {
+            let form = FormView::new().with_errors(&ctx, &e);
+            let p = taxonomies_page(&state, ctx, form).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response())
+        }
+    }
+}
+
+pub async fn admin_update_phase(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<PhaseTemplateForm>,
+) -> Result<Response, AppError> {
+    require(&ctx, Permission::ManageMunicipalities)?;
+    let (name, description, months) = match parse_phase_template(&f) {
+        Ok(v) => v,
+        Err(e) => {
+            let form = FormView::new().with_errors(&ctx, &e);
+            let p = taxonomies_page(&state, ctx, form).await?;
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
+        }
     };
     store::process::update_template(&state.db, id, &name, &description, months).await?;
     Ok(Redirect::to("/admin/taxonomien#prozess").into_response())

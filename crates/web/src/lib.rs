@@ -238,6 +238,7 @@ pub fn router(state: AppState) -> Router {
             get(fields::admin_taxonomies).post(fields::admin_add_term),
         )
         .route("/admin/taxonomien/{id}", post(fields::admin_update_term))
+        .route("/admin/prozessvorlage", post(fields::admin_add_phase))
         .route(
             "/admin/prozessvorlage/{id}",
             post(fields::admin_update_phase),

@@ -258,6 +258,7 @@ process-planned = geplant
 process-actual = tatsächlich
 process-edit-phase = Phase „{ $name }“ bearbeiten
 process-milestones = Meilensteine
+process-template-add = Phase zur Vorlage hinzufügen
 process-template = Prozessvorlage des Netzwerks
 timeline-title = Zeitplan von { $city } über zwei Jahre
 timeline-desc = Balkendiagramm: je Phase ein Balken für den geplanten und, sofern begonnen, ein schmaler Balken für den tatsächlichen Zeitraum. Die Tabelle unter der Grafik enthält dieselben Angaben.

@@ -258,6 +258,7 @@ process-planned = planned
 process-actual = actual
 process-edit-phase = Edit phase "{ $name }"
 process-milestones = Milestones
+process-template-add = Add phase to the template
 process-template = Process template of the network
 timeline-title = Schedule of { $city } over two years
 timeline-desc = Bar chart: per phase one bar for the planned period and, once started, a thin bar for the actual period. The table below the chart holds the same data.

@@ -223,6 +223,7 @@ async fn every_role_against_every_route(app: TestApp) {
         ("/admin/taxonomien".into(), vec![], "LFFFFFU"),
         ("/admin/taxonomien/999999".into(), vec![], "LFFFFFU"),
         ("/admin/prozessvorlage/1".into(), vec![], "LFFFFFU"),
+        ("/admin/prozessvorlage".into(), vec![], "LFFFFFU"),
         ("/admin/vorlagen/aus-massnahme".into(), vec![], "LFFFFFN"),
         (
             "/admin/vorlagen/999999/veroeffentlichen".into(),

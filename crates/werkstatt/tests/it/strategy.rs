@@ -1019,6 +1019,44 @@ async fn process_phases_and_network_overview(app: TestApp) {
         app.get(&red, "/netzwerk").await.status(),
         StatusCode::FORBIDDEN
     );
+    // The admin extends the process template; cities created afterwards get the new phase.
+    app.user("admin@x.de", Some("admin"), &[]).await;
+    let admin = app.login("admin@x.de").await;
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/prozessvorlage",
+            &[("name", "Monitoring"), ("planned_months", "99")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/prozessvorlage",
+            &[
+                ("name", "Monitoring"),
+                ("description", "Wirkung messen"),
+                ("planned_months", "6"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let r = app
+        .post_form(
+            &koord,
+            "/admin/prozessvorlage",
+            &[("name", "X"), ("planned_months", "1")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let s_id = store::municipalities::by_slug(&app.db, "siegen")
+        .await
+        .expect("siegen")
+        .id;
+    app.get(&app.client(), "/kommunen/siegen/prozess").await;
+    let phases = store::process::phases(&app.db, s_id).await.expect("phases");
+    assert_eq!((phases.len(), phases[7].name.as_str()), (8, "Monitoring"));
 }
 
 async fn templates_and_copies_keep_their_origin(app: TestApp) {
