@@ -13,5 +13,6 @@ pub mod throttle;
 pub mod validation;
 pub mod values;
 pub mod visibility;
+pub mod workshop;
 
 pub use validation::{FieldError, FieldErrors};

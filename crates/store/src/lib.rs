@@ -18,5 +18,6 @@ pub mod taxonomy;
 pub mod templates;
 pub mod tokens;
 pub mod users;
+pub mod workshops;
 
 pub use db::{Db, DbKind, Pool, StoreError, StoreResult, now_secs};

@@ -28,6 +28,7 @@ pub mod security;
 pub mod stakeholders;
 pub mod state;
 pub mod view;
+pub mod workshops;
 
 pub use config::{Config, MailTransport};
 pub use state::AppState;
@@ -238,6 +239,36 @@ pub fn router(state: AppState) -> Router {
             get(fields::admin_taxonomies).post(fields::admin_add_term),
         )
         .route("/admin/taxonomien/{id}", post(fields::admin_update_term))
+        .route("/kommunen/{slug}/werkstaetten", get(workshops::list))
+        .route(
+            "/kommunen/{slug}/werkstaetten.ics",
+            get(workshops::ics_feed),
+        )
+        .route(
+            "/kommunen/{slug}/werkstaetten/neu",
+            get(workshops::new_form).post(workshops::create),
+        )
+        .route("/kommunen/{slug}/werkstaetten/{id}", get(workshops::show))
+        .route(
+            "/kommunen/{slug}/werkstaetten/{id}/termin.ics",
+            get(workshops::ics_one),
+        )
+        .route(
+            "/kommunen/{slug}/werkstaetten/{id}/agenda",
+            post(workshops::add_agenda),
+        )
+        .route(
+            "/kommunen/{slug}/werkstaetten/{id}/anmelden",
+            post(workshops::register),
+        )
+        .route(
+            "/kommunen/{slug}/werkstaetten/{id}/abmelden",
+            post(workshops::cancel),
+        )
+        .route(
+            "/kommunen/{slug}/werkstaetten/{id}/teilnahme",
+            post(workshops::attendance),
+        )
         .route("/admin/prozessvorlage", post(fields::admin_add_phase))
         .route(
             "/admin/prozessvorlage/{id}",

@@ -1450,6 +1450,32 @@ pub async fn load_strategy(
             .await?;
         }
     }
+    // An upcoming workshop with agenda (in two months, 17:00–20:00 Berlin time).
+    if let (Some(author), Some(date)) = (author, add_months(&crate::view::today(), 2)) {
+        let input = domain::workshop::WorkshopInput {
+            title: "Strategiewerkstatt: Maßnahmen priorisieren".into(),
+            format_key: "strategiewerkstatt".into(),
+            date,
+            start_time: "17:00".into(),
+            end_time: "20:00".into(),
+            place: "Rathaus, Großer Sitzungssaal".into(),
+            capacity: "40".into(),
+            purpose: "Gemeinsam mit Verwaltung, Politik, Handel und Bürgerschaft die Maßnahmen für die Umsetzung auswählen. (Demo)".into(),
+            visibility: "oeffentlich".into(),
+            ..Default::default()
+        };
+        if let Ok(draft) = input.parse(&["strategiewerkstatt".to_string()]) {
+            let w = store::workshops::create(db, municipality_id, &draft, author).await?;
+            for (title, minutes) in [
+                ("Begrüßung und Stand des Prozesses", 15),
+                ("Marktplatz der Maßnahmen", 60),
+                ("Punktabstimmung", 30),
+                ("Nächste Schritte", 15),
+            ] {
+                store::workshops::add_agenda_item(db, w, title, minutes).await?;
+            }
+        }
+    }
     // Phase milestones.
     let phases = store::process::phases(db, municipality_id).await?;
     for p in phases.iter().take(3) {

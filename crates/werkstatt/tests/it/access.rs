@@ -115,6 +115,10 @@ async fn every_role_against_every_route(app: TestApp) {
         ("/netzwerk".into(), "LFFFFOO"),
         ("/admin/taxonomien".into(), "LFFFFFO"),
         ("/admin/vorlagen".into(), "LFFFFFO"),
+        ("/kommunen/arnsberg/werkstaetten".into(), "OOOOOOO"),
+        ("/kommunen/arnsberg/werkstaetten.ics".into(), "OOOOOOO"),
+        ("/kommunen/arnsberg/werkstaetten/neu".into(), "LFOOFFO"),
+        ("/kommunen/arnsberg/werkstaetten/999999".into(), "NNNNNNN"),
     ];
     let post: Vec<PostRow> = vec![
         ("/admin/kommunen/neu".into(), vec![], "LFFFFFU"),
@@ -224,6 +228,31 @@ async fn every_role_against_every_route(app: TestApp) {
         ("/admin/taxonomien/999999".into(), vec![], "LFFFFFU"),
         ("/admin/prozessvorlage/1".into(), vec![], "LFFFFFU"),
         ("/admin/prozessvorlage".into(), vec![], "LFFFFFU"),
+        (
+            "/kommunen/arnsberg/werkstaetten/neu".into(),
+            vec![],
+            "LFUUFFU",
+        ),
+        (
+            "/kommunen/arnsberg/werkstaetten/999999/agenda".into(),
+            vec![],
+            "LFNNFFN",
+        ),
+        (
+            "/kommunen/arnsberg/werkstaetten/999999/anmelden".into(),
+            vec![],
+            "LNNNNNN",
+        ),
+        (
+            "/kommunen/arnsberg/werkstaetten/999999/abmelden".into(),
+            vec![],
+            "LNNNNNN",
+        ),
+        (
+            "/kommunen/arnsberg/werkstaetten/999999/teilnahme".into(),
+            vec![],
+            "LFNNFFN",
+        ),
         ("/admin/vorlagen/aus-massnahme".into(), vec![], "LFFFFFN"),
         (
             "/admin/vorlagen/999999/veroeffentlichen".into(),

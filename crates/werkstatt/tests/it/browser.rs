@@ -318,6 +318,9 @@ async fn editor_creates_a_measure_changes_its_status_and_sees_the_history(app: T
         "/kommunen/arnsberg/massnahmen/vorlagen",
         "/kommunen/arnsberg/massnahmen/1",
         "/kommunen/arnsberg/massnahmen/1/bearbeiten",
+        "/kommunen/arnsberg/werkstaetten",
+        "/kommunen/arnsberg/werkstaetten/neu",
+        "/kommunen/arnsberg/werkstaetten/1",
     ] {
         b.visit(&app, path).await;
     }

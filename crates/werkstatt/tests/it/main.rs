@@ -10,6 +10,7 @@ mod harness;
 mod municipalities;
 mod platform;
 mod strategy;
+mod workshops;
 
 use harness::{Backend, Case, Env};
 
@@ -23,6 +24,7 @@ fn main() {
         accounts::cases(),
         access::cases(),
         strategy::cases(),
+        workshops::cases(),
         browser::cases(),
     ]
     .into_iter()
