@@ -11,16 +11,40 @@ pub struct OutgoingMail {
     pub subject: String,
     pub body: String,
     pub attempts: i64,
+    pub attachment_name: Option<String>,
+    pub attachment_type: Option<String>,
+    pub attachment_body: Option<String>,
+}
+
+/// A file sent along with a mail.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub name: String,
+    pub content_type: String,
+    pub body: String,
 }
 
 pub async fn enqueue(db: &Db, recipient: &str, subject: &str, body: &str) -> StoreResult<i64> {
+    enqueue_with(db, recipient, subject, body, None).await
+}
+
+/// Queue a mail with an optional attachment.
+pub async fn enqueue_with(
+    db: &Db,
+    recipient: &str,
+    subject: &str,
+    body: &str,
+    attachment: Option<&Attachment>,
+) -> StoreResult<i64> {
     let now = now_secs();
     let id = on_db!(db, pool => {
         sqlx::query_scalar::<_, i64>(
-            "INSERT INTO mail_outbox (recipient, subject, body, created_at, next_attempt_at) \
-             VALUES ($1, $2, $3, $4, $4) RETURNING id",
+            "INSERT INTO mail_outbox (recipient, subject, body, created_at, next_attempt_at, attachment_name, \
+             attachment_type, attachment_body) VALUES ($1, $2, $3, $4, $4, $5, $6, $7) RETURNING id",
         )
         .bind(recipient).bind(subject).bind(body).bind(now)
+        .bind(attachment.map(|a| a.name.as_str())).bind(attachment.map(|a| a.content_type.as_str()))
+        .bind(attachment.map(|a| a.body.as_str()))
         .fetch_one(pool).await?
     });
     Ok(id)
@@ -34,7 +58,7 @@ pub async fn claim_due(db: &Db, limit: i64, lease_secs: i64) -> StoreResult<Vec<
             sqlx::query_as::<_, OutgoingMail>(
                 "UPDATE mail_outbox SET locked_until = $1 WHERE id IN (SELECT id FROM mail_outbox \
                  WHERE sent_at IS NULL AND next_attempt_at <= $2 AND (locked_until IS NULL OR locked_until < $2) \
-                 ORDER BY id LIMIT $3) RETURNING id, recipient, subject, body, attempts",
+                 ORDER BY id LIMIT $3) RETURNING id, recipient, subject, body, attempts, attachment_name, attachment_type, attachment_body",
             )
             .bind(now + lease_secs).bind(now).bind(limit)
             .fetch_all(pool).await?
@@ -45,7 +69,7 @@ pub async fn claim_due(db: &Db, limit: i64, lease_secs: i64) -> StoreResult<Vec<
                  WHERE sent_at IS NULL AND next_attempt_at <= $2 AND (locked_until IS NULL OR locked_until < $2) \
                  ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED) \
                  AND sent_at IS NULL AND (locked_until IS NULL OR locked_until < $2) \
-                 RETURNING id, recipient, subject, body, attempts",
+                 RETURNING id, recipient, subject, body, attempts, attachment_name, attachment_type, attachment_body",
             )
             .bind(now + lease_secs).bind(now).bind(limit)
             .fetch_all(pool).await?

@@ -269,6 +269,10 @@ pub fn router(state: AppState) -> Router {
             "/kommunen/{slug}/werkstaetten/{id}/teilnahme",
             post(workshops::attendance),
         )
+        .route(
+            "/kommunen/{slug}/werkstaetten/{id}/einladen",
+            post(workshops::invite),
+        )
         .route("/admin/prozessvorlage", post(fields::admin_add_phase))
         .route(
             "/admin/prozessvorlage/{id}",

@@ -3,7 +3,8 @@
 
 use crate::config::{Config, MailTransport};
 use crate::state::AppState;
-use lettre::message::{Body, Mailbox, SinglePart, header::ContentType};
+use lettre::message::header::ContentTransferEncoding;
+use lettre::message::{Attachment, Body, Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -15,7 +16,18 @@ pub async fn queue(
     subject: &str,
     body: &str,
 ) -> Result<(), crate::error::AppError> {
-    store::mail::enqueue(&state.db, to, subject, body).await?;
+    queue_with(state, to, subject, body, None).await
+}
+
+/// Queue a mail with an attachment and wake the worker.
+pub async fn queue_with(
+    state: &AppState,
+    to: &str,
+    subject: &str,
+    body: &str,
+    attachment: Option<&store::mail::Attachment>,
+) -> Result<(), crate::error::AppError> {
+    store::mail::enqueue_with(&state.db, to, subject, body, attachment).await?;
     state.mail_wakeup.notify_one();
     Ok(())
 }
@@ -52,20 +64,29 @@ impl Sender {
     }
 }
 
-fn build(from: &str, to: &str, subject: &str, body: &str) -> anyhow::Result<Message> {
+fn build(from: &str, m: &store::mail::OutgoingMail) -> anyhow::Result<Message> {
     let from: Mailbox = from.parse()?;
-    let to: Mailbox = to.parse()?;
-    // lettre picks the transfer encoding (quoted-printable for long link lines).
-    let body = Body::new(body.to_string());
-    Ok(Message::builder()
-        .from(from)
-        .to(to)
-        .subject(subject)
-        .singlepart(
-            SinglePart::builder()
-                .header(ContentType::TEXT_PLAIN)
-                .body(body),
-        )?)
+    let to: Mailbox = m.recipient.parse()?;
+    // lettre picks the transfer encoding of the text (quoted-printable for long link lines).
+    let text = SinglePart::builder()
+        .header(ContentType::TEXT_PLAIN)
+        .body(Body::new(m.body.clone()));
+    let builder = Message::builder().from(from).to(to).subject(&m.subject);
+    Ok(
+        match (&m.attachment_name, &m.attachment_type, &m.attachment_body) {
+            (Some(name), Some(kind), Some(content)) => {
+                let body = Body::new_with_encoding(
+                    content.clone(),
+                    ContentTransferEncoding::QuotedPrintable,
+                )
+                .map_err(|_| anyhow::anyhow!("attachment not encodable"))?;
+                let attachment =
+                    Attachment::new(name.clone()).body(body, ContentType::parse(kind)?);
+                builder.multipart(MultiPart::mixed().singlepart(text).singlepart(attachment))?
+            }
+            _ => builder.singlepart(text)?,
+        },
+    )
 }
 
 /// Send every due mail once; returns how many were sent.
@@ -82,7 +103,7 @@ async fn send_due_with(state: &AppState, sender: &Sender) -> anyhow::Result<usiz
             return Ok(sent);
         }
         for m in batch {
-            let result = match build(&state.config.mail_from, &m.recipient, &m.subject, &m.body) {
+            let result = match build(&state.config.mail_from, &m) {
                 Ok(msg) => sender.send(msg, &m.recipient, &m.subject).await,
                 Err(e) => Err(e),
             };

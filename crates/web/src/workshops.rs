@@ -165,7 +165,10 @@ struct DetailPage {
     registrations: Vec<Registration>,
     /// The visitor's own registration status, if any.
     mine: Option<String>,
+    /// City members that can be invited (editors only).
+    members: Vec<store::users::Member>,
     form: FormView,
+    notice: Option<String>,
 }
 
 async fn detail_page(
@@ -183,7 +186,11 @@ async fn detail_page(
             .find(|r| r.user_id == u && r.status != "abgemeldet")
             .map(|r| r.status.clone())
     });
-    let registrations = if city.can_edit { all } else { vec![] };
+    let (registrations, members) = if city.can_edit {
+        (all, store::users::members(&state.db, city.m.id).await?)
+    } else {
+        (vec![], vec![])
+    };
     Ok(DetailPage {
         ctx,
         when: when(&w),
@@ -192,17 +199,125 @@ async fn detail_page(
         agenda,
         registrations,
         mine,
+        members,
         form,
+        notice: None,
     })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct DetailQuery {
+    eingeladen: String,
 }
 
 pub async fn show(
     State(state): State<AppState>,
     Ctx(ctx): Ctx,
     Path((slug, id)): Path<(String, i64)>,
+    axum::extract::Query(q): axum::extract::Query<DetailQuery>,
 ) -> Result<Response, AppError> {
     let city = City::load(&state, &ctx, &slug).await?;
-    Ok(render(&detail_page(&state, ctx, city, id, FormView::new()).await?)?.into_response())
+    let notice = q
+        .eingeladen
+        .parse::<usize>()
+        .ok()
+        .map(|n| ctx.t1("workshop-invited", "n", n));
+    let mut page = detail_page(&state, ctx, city, id, FormView::new()).await?;
+    page.notice = notice;
+    Ok(render(&page)?.into_response())
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct InviteForm {
+    user_ids: Vec<String>,
+    emails: String,
+}
+
+/// `POST …/werkstaetten/{id}/einladen`: invitations by e-mail with the workshop as an .ics attachment.
+pub async fn invite(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    Form(f): Form<InviteForm>,
+) -> Result<Response, AppError> {
+    let city = City::load(&state, &ctx, &slug).await?;
+    city.require_edit(&ctx)?;
+    let w = visible(&state, &city, id).await?;
+    let members = store::users::members(&state.db, city.m.id).await?;
+    let mut recipients: Vec<String> = members
+        .iter()
+        .filter(|m| f.user_ids.iter().any(|u| *u == m.user_id.to_string()))
+        .map(|m| m.email.clone())
+        .collect();
+    let mut errs = domain::FieldErrors::new();
+    for line in f.emails.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        match domain::account::Email::parse(line) {
+            Ok(e) => recipients.push(e.as_str().to_string()),
+            Err(_) => {
+                errs.push("emails", "err-email-list");
+                break;
+            }
+        }
+    }
+    recipients.sort();
+    recipients.dedup();
+    if errs.is_empty() && recipients.is_empty() {
+        errs.push("emails", "err-no-recipients");
+    }
+    if errs.is_empty() && recipients.len() > 500 {
+        errs.push("emails", "err-too-many");
+    }
+    if !errs.is_empty() {
+        let form = FormView::new()
+            .with("emails", &f.emails)
+            .with_errors(&ctx, &errs);
+        let p = detail_page(&state, ctx, city, id, form).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&p)?).into_response());
+    }
+    let mut cal = Calendar::new();
+    cal.name(&w.title).push(event(&state, &city, &w));
+    let attachment = store::mail::Attachment {
+        name: format!("werkstatt-{id}.ics"),
+        content_type: "text/calendar; charset=utf-8; method=PUBLISH".into(),
+        body: cal.done().to_string(),
+    };
+    let de = crate::i18n::Lang::De;
+    let link = format!(
+        "{}{}",
+        state.config.base_url,
+        city.path(&format!("/werkstaetten/{id}"))
+    );
+    let place = if w.place.is_empty() {
+        w.online_link.clone()
+    } else {
+        w.place.clone()
+    };
+    let body = de.t_args(
+        "mail-workshop-body",
+        &[
+            ("title", w.title.clone()),
+            ("city", city.m.name.clone()),
+            ("when", when(&w)),
+            ("place", place),
+            ("link", link),
+        ],
+    );
+    let subject = de.t_args("mail-workshop-subject", &[("title", w.title.clone())]);
+    for to in &recipients {
+        crate::mail::queue_with(&state, to, &subject, &body, Some(&attachment)).await?;
+    }
+    tracing::info!(
+        workshop_id = id,
+        count = recipients.len(),
+        "workshop invitations queued"
+    );
+    Ok(Redirect::to(&city.path(&format!(
+        "/werkstaetten/{id}?eingeladen={}",
+        recipients.len()
+    )))
+    .into_response())
 }
 
 #[derive(Deserialize, Default)]

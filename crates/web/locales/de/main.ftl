@@ -557,3 +557,20 @@ err-time-format = Bitte eine Uhrzeit wie 17:30 angeben.
 err-place-or-link = Bitte einen Ort oder einen Online-Link angeben.
 err-capacity-range = Bitte eine Zahl zwischen 1 und 10.000 angeben oder leer lassen.
 err-minutes-range = Bitte eine Dauer zwischen 1 und 600 Minuten angeben.
+workshop-invite = Einladen
+workshop-invite-members = Mitglieder der Kommune
+workshop-invite-submit = Einladungen mit Kalendereintrag senden
+workshop-invited = { $n } Einladungen werden versendet.
+hint-emails = Weitere E-Mail-Adressen (z. B. von Akteuren), eine pro Zeile.
+field-emails = Weitere E-Mail-Adressen
+err-email-list = Eine der Adressen ist ungültig; bitte prüfen (eine Adresse pro Zeile).
+err-no-recipients = Bitte mindestens eine Person auswählen oder eine Adresse angeben.
+mail-workshop-subject = Einladung: { $title }
+mail-workshop-body =
+    Guten Tag,
+
+    die Smart-City-Koordination { $city } lädt Sie ein zur Werkstatt „{ $title }“
+    am { $when }, Ort: { $place }.
+
+    Den Termin finden Sie im Anhang für Ihren Kalender. Anmeldung und Ablauf:
+    { $link }

@@ -557,3 +557,20 @@ err-time-format = Please give a time like 17:30.
 err-place-or-link = Please give a place or an online link.
 err-capacity-range = Please give a number between 1 and 10,000 or leave it empty.
 err-minutes-range = Please give a duration between 1 and 600 minutes.
+workshop-invite = Invite
+workshop-invite-members = Members of the municipality
+workshop-invite-submit = Send invitations with calendar entry
+workshop-invited = { $n } invitations are being sent.
+hint-emails = Further e-mail addresses (e.g. of stakeholders), one per line.
+field-emails = Further e-mail addresses
+err-email-list = One of the addresses is invalid; please check (one address per line).
+err-no-recipients = Please choose at least one person or give an address.
+mail-workshop-subject = Invitation: { $title }
+mail-workshop-body =
+    Hello,
+
+    the Smart City coordination of { $city } invites you to the workshop "{ $title }"
+    on { $when }, place: { $place }.
+
+    The appointment is attached for your calendar. Registration and agenda:
+    { $link }

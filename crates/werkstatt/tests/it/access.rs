@@ -253,6 +253,11 @@ async fn every_role_against_every_route(app: TestApp) {
             vec![],
             "LFNNFFN",
         ),
+        (
+            "/kommunen/arnsberg/werkstaetten/999999/einladen".into(),
+            vec![],
+            "LFNNFFN",
+        ),
         ("/admin/vorlagen/aus-massnahme".into(), vec![], "LFFFFFN"),
         (
             "/admin/vorlagen/999999/veroeffentlichen".into(),

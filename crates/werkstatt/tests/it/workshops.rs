@@ -10,6 +10,7 @@ pub fn cases() -> Vec<Case> {
     vec![
         case!(plan_a_workshop_with_agenda_and_calendar_files),
         case!(registrations_respect_capacity_under_parallel_requests),
+        case!(invitations_carry_the_workshop_as_a_calendar_attachment),
     ]
 }
 
@@ -294,4 +295,91 @@ async fn registrations_respect_capacity_under_parallel_requests(app: TestApp) {
         page.contains("3 angemeldet") && page.contains("6 auf der Warteliste"),
         "{page}"
     );
+}
+
+async fn invitations_carry_the_workshop_as_a_calendar_attachment(app: TestApp) {
+    app.municipality("arnsberg", "Arnsberg", "05958004", 73_456)
+        .await;
+    app.municipality("siegen", "Siegen", "05970040", 101_943)
+        .await;
+    app.user("red@x.de", None, &[("arnsberg", "editor")]).await;
+    let anna = app
+        .user("anna@x.de", None, &[("arnsberg", "participant")])
+        .await;
+    let bert = app
+        .user("bert@x.de", None, &[("arnsberg", "participant")])
+        .await;
+    let foreign = app
+        .user("fremd@x.de", None, &[("siegen", "participant")])
+        .await;
+    let red = app.login("red@x.de").await;
+    let r = app
+        .post_form(
+            &red,
+            "/kommunen/arnsberg/werkstaetten/neu",
+            &plan("Ideenwerkstatt Altstadt", "intern", ""),
+        )
+        .await;
+    let path = location(&r);
+    let (_, page) = app.get_text(&red, &path).await;
+    assert!(
+        page.contains("anna@x.de") && !page.contains("fremd@x.de"),
+        "only the city's members are offered"
+    );
+    let r = app
+        .post_form(
+            &red,
+            &format!("{path}/einladen"),
+            &[("emails", "kein-mail")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app.post_form(&red, &format!("{path}/einladen"), &[]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.count("mail_outbox").await,
+        0,
+        "nothing queued on bad input"
+    );
+    let (a, b, f) = (anna.to_string(), bert.to_string(), foreign.to_string());
+    let r = app
+        .post_form(
+            &red,
+            &format!("{path}/einladen"),
+            &[
+                ("user_ids", &a),
+                ("user_ids", &b),
+                ("user_ids", &f),
+                ("emails", "ihk@example.org\nanna@x.de"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        location(&r).ends_with("?eingeladen=3"),
+        "two members and one extra address; no duplicates, no foreigners"
+    );
+    for to in ["anna@x.de", "bert@x.de", "ihk@example.org"] {
+        let mail = app.wait_for_mail(to, 1).await;
+        assert!(
+            mail.contains("Einladung: Ideenwerkstatt Altstadt") && mail.contains("text/calendar"),
+            "{mail}"
+        );
+        let start = mail.find("BEGIN:VCALENDAR").expect("calendar part");
+        let end = mail.find("END:VCALENDAR").expect("calendar end") + "END:VCALENDAR".len();
+        let cal: icalendar::Calendar = mail[start..end]
+            .parse()
+            .expect("attachment is valid iCalendar");
+        let ev = cal
+            .components
+            .iter()
+            .find_map(|c| c.as_event())
+            .expect("event");
+        assert_eq!(
+            ev.get_summary(),
+            Some("Ideenwerkstatt Altstadt (Strategiewerkstatt)")
+        );
+        assert!(mail[start..end].contains("DTSTART:20991203T160000Z"));
+    }
+    assert!(app.mails_to("fremd@x.de").is_empty());
 }
