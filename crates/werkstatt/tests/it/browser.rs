@@ -145,6 +145,40 @@ impl Browser {
         el.send_keys(value).await.expect("type");
     }
 
+    pub async fn select(&self, id: &str, value: &str) {
+        let el = self
+            .client
+            .find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|_| panic!("select #{id}"));
+        el.select_by_value(value)
+            .await
+            .unwrap_or_else(|_| panic!("option {value} of #{id}"));
+    }
+
+    pub async fn click(&self, css: &str) {
+        let el = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|_| panic!("element {css}"));
+        el.click().await.unwrap_or_else(|_| panic!("click {css}"));
+    }
+
+    /// The `value` attribute of the first element matching `css`.
+    pub async fn value_of(&self, css: &str) -> String {
+        let el = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|_| panic!("element {css}"));
+        el.attr("value")
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_else(|| panic!("{css} has no value"))
+    }
+
     pub async fn submit(&self, button_css: &str) {
         self.client
             .find(Locator::Css(button_css))
@@ -240,13 +274,7 @@ async fn admin_logs_in_creates_a_municipality_and_sees_it(app: TestApp) {
     b.fill("f-slug", "olpe").await;
     b.fill("f-ags", "05966020").await;
     b.fill("f-population", "24.688").await;
-    b.client
-        .find(Locator::Id("f-state"))
-        .await
-        .expect("select")
-        .select_by_value("05")
-        .await
-        .expect("select");
+    b.select("f-state", "05").await;
     b.submit("main form button[type=submit]").await;
     b.wait_for_path("/admin/kommunen?ok=created").await;
     b.axe("/admin/kommunen?ok=created").await;
@@ -274,13 +302,7 @@ async fn admin_logs_in_creates_a_municipality_and_sees_it(app: TestApp) {
         b.visit(&app, path).await;
     }
     // Logged out: log-in errors, password reset and the English UI.
-    b.client
-        .find(Locator::Css("form[action='/abmelden'] button"))
-        .await
-        .expect("logout")
-        .click()
-        .await
-        .expect("click");
+    b.click("form[action='/abmelden'] button").await;
     b.wait_for_path("/anmelden?ok=logout").await;
     b.axe("/anmelden?ok=logout").await;
     b.submit("main form button[type=submit]").await;
@@ -288,6 +310,7 @@ async fn admin_logs_in_creates_a_municipality_and_sees_it(app: TestApp) {
     b.axe("/anmelden (errors)").await;
     b.visit(&app, "/passwort-vergessen").await;
     b.submit("form.lang-switch button").await;
+    b.wait_css("html[lang=en]").await;
     b.wait_for_path("/passwort-vergessen").await;
     let en = b.client.source().await.expect("source");
     assert!(en.contains(r#"lang="en""#) && en.contains("Forgot password"));
@@ -336,50 +359,12 @@ async fn editor_creates_a_measure_changes_its_status_and_sees_the_history(app: T
         "Sensoren messen Temperatur und Nutzung der Sitzbänke.",
     )
     .await;
-    b.client
-        .find(Locator::Id("f-visibility"))
-        .await
-        .expect("vis")
-        .select_by_value("oeffentlich")
-        .await
-        .expect("select");
-    b.client
-        .find(Locator::Id("f-priority"))
-        .await
-        .expect("prio")
-        .select_by_value("hoch")
-        .await
-        .expect("select");
-    b.client
-        .find(Locator::Id("f-quick_win"))
-        .await
-        .expect("qw")
-        .click()
-        .await
-        .expect("click");
-    let mob = b
-        .client
-        .find(Locator::Css("#f-primary_field_id option:nth-child(2)"))
-        .await
-        .expect("option")
-        .attr("value")
-        .await
-        .expect("attr")
-        .expect("value");
-    b.client
-        .find(Locator::Id("f-primary_field_id"))
-        .await
-        .expect("field")
-        .select_by_value(&mob)
-        .await
-        .expect("select");
-    b.client
-        .find(Locator::Css("#f-tag_ids input[type=checkbox]"))
-        .await
-        .expect("tag")
-        .click()
-        .await
-        .expect("click");
+    b.select("f-visibility", "oeffentlich").await;
+    b.select("f-priority", "hoch").await;
+    b.click("#f-quick_win").await;
+    let mob = b.value_of("#f-primary_field_id option:nth-child(2)").await;
+    b.select("f-primary_field_id", &mob).await;
+    b.click("#f-tag_ids input[type=checkbox]").await;
     b.fill("f-target_groups", "Seniorinnen und Senioren\nBesuchende")
         .await;
     b.fill("f-lead_unit", "Fachdienst Stadtgrün").await;
@@ -426,36 +411,12 @@ async fn editor_creates_a_measure_changes_its_status_and_sees_the_history(app: T
             break;
         }
     }
-    b.client
-        .find(Locator::Css("#f-goal_ids input[type=checkbox]"))
-        .await
-        .expect("goal")
-        .click()
-        .await
-        .expect("click");
-    b.client
-        .find(Locator::Id("f-time_horizon"))
-        .await
-        .expect("horizon")
-        .select_by_value("kurz")
-        .await
-        .expect("select");
+    b.click("#f-goal_ids input[type=checkbox]").await;
+    b.select("f-time_horizon", "kurz").await;
     let lead = b
-        .client
-        .find(Locator::Css("#f-lead_stakeholder_id option:nth-child(2)"))
-        .await
-        .expect("option")
-        .attr("value")
-        .await
-        .expect("attr")
-        .expect("value");
-    b.client
-        .find(Locator::Id("f-lead_stakeholder_id"))
-        .await
-        .expect("lead")
-        .select_by_value(&lead)
-        .await
-        .expect("select");
+        .value_of("#f-lead_stakeholder_id option:nth-child(2)")
+        .await;
+    b.select("f-lead_stakeholder_id", &lead).await;
     b.submit("form.sheet-form > button[type=submit]").await;
     let started = Instant::now();
     loop {
@@ -478,13 +439,7 @@ async fn editor_creates_a_measure_changes_its_status_and_sees_the_history(app: T
     );
 
     // Status: the coordinator moves it along the workflow.
-    b.client
-        .find(Locator::Id("status-to"))
-        .await
-        .expect("status")
-        .select_by_value("geprueft")
-        .await
-        .expect("select");
+    b.select("status-to", "geprueft").await;
     b.submit("#f-status button[type=submit]").await;
     b.wait_css(".status-geprueft").await;
     let page = b.client.source().await.expect("source");
