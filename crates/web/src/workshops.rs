@@ -167,6 +167,8 @@ struct DetailPage {
     mine: Option<String>,
     /// City members that can be invited (editors only).
     members: Vec<store::users::Member>,
+    /// Stakeholders with an e-mail address that can be invited (editors only).
+    stakeholders: Vec<store::stakeholders::Stakeholder>,
     form: FormView,
     notice: Option<String>,
 }
@@ -186,10 +188,19 @@ async fn detail_page(
             .find(|r| r.user_id == u && r.status != "abgemeldet")
             .map(|r| r.status.clone())
     });
-    let (registrations, members) = if city.can_edit {
-        (all, store::users::members(&state.db, city.m.id).await?)
+    let (registrations, members, stakeholders) = if city.can_edit {
+        let stakeholders = store::stakeholders::list(&state.db, city.m.id)
+            .await?
+            .into_iter()
+            .filter(|s| !s.email.is_empty())
+            .collect();
+        (
+            all,
+            store::users::members(&state.db, city.m.id).await?,
+            stakeholders,
+        )
     } else {
-        (vec![], vec![])
+        (vec![], vec![], vec![])
     };
     Ok(DetailPage {
         ctx,
@@ -200,6 +211,7 @@ async fn detail_page(
         registrations,
         mine,
         members,
+        stakeholders,
         form,
         notice: None,
     })
@@ -232,6 +244,7 @@ pub async fn show(
 #[serde(default)]
 pub struct InviteForm {
     user_ids: Vec<String>,
+    stakeholder_ids: Vec<String>,
     emails: String,
 }
 
@@ -251,6 +264,15 @@ pub async fn invite(
         .filter(|m| f.user_ids.iter().any(|u| *u == m.user_id.to_string()))
         .map(|m| m.email.clone())
         .collect();
+    let stakeholders = store::stakeholders::list(&state.db, city.m.id).await?;
+    recipients.extend(
+        stakeholders
+            .iter()
+            .filter(|st| {
+                !st.email.is_empty() && f.stakeholder_ids.iter().any(|i| *i == st.id.to_string())
+            })
+            .map(|st| st.email.to_lowercase()),
+    );
     let mut errs = domain::FieldErrors::new();
     for line in f.emails.lines().map(str::trim).filter(|l| !l.is_empty()) {
         match domain::account::Email::parse(line) {

@@ -341,6 +341,26 @@ async fn invitations_carry_the_workshop_as_a_calendar_attachment(app: TestApp) {
         0,
         "nothing queued on bad input"
     );
+    let a_id = store::municipalities::by_slug(&app.db, "arnsberg")
+        .await
+        .expect("a")
+        .id;
+    let ihk = store::stakeholders::create(
+        &app.db,
+        a_id,
+        "organisation",
+        "IHK Arnsberg",
+        None,
+        None,
+        "kontakt@ihk.example.org",
+    )
+    .await
+    .expect("stakeholder");
+    let (_, page) = app.get_text(&red, &path).await;
+    assert!(
+        page.contains("IHK Arnsberg (kontakt@ihk.example.org)"),
+        "stakeholders with an address are offered"
+    );
     let (a, b, f) = (anna.to_string(), bert.to_string(), foreign.to_string());
     let r = app
         .post_form(
@@ -350,16 +370,22 @@ async fn invitations_carry_the_workshop_as_a_calendar_attachment(app: TestApp) {
                 ("user_ids", &a),
                 ("user_ids", &b),
                 ("user_ids", &f),
+                ("stakeholder_ids", &ihk.to_string()),
                 ("emails", "ihk@example.org\nanna@x.de"),
             ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(
-        location(&r).ends_with("?eingeladen=3"),
-        "two members and one extra address; no duplicates, no foreigners"
+        location(&r).ends_with("?eingeladen=4"),
+        "two members, one stakeholder and one extra address; no duplicates, no foreigners"
     );
-    for to in ["anna@x.de", "bert@x.de", "ihk@example.org"] {
+    for to in [
+        "anna@x.de",
+        "bert@x.de",
+        "ihk@example.org",
+        "kontakt@ihk.example.org",
+    ] {
         let mail = app.wait_for_mail(to, 1).await;
         assert!(
             mail.contains("Einladung: Ideenwerkstatt Altstadt") && mail.contains("text/calendar"),
