@@ -102,15 +102,3 @@ pub async fn add_goal(db: &Db, municipality_id: i64, g: &NewGoal<'_>) -> StoreRe
     });
     Ok(id)
 }
-
-pub async fn delete_goal(db: &Db, municipality_id: i64, goal_id: i64) -> StoreResult<()> {
-    let n = on_db!(db, pool => {
-        sqlx::query("DELETE FROM goals WHERE id = $1 AND municipality_id = $2")
-            .bind(goal_id).bind(municipality_id).execute(pool).await?.rows_affected()
-    });
-    if n == 0 {
-        Err(StoreError::NotFound)
-    } else {
-        Ok(())
-    }
-}

@@ -24,10 +24,6 @@ pub struct Attachment {
     pub body: String,
 }
 
-pub async fn enqueue(db: &Db, recipient: &str, subject: &str, body: &str) -> StoreResult<i64> {
-    enqueue_with(db, recipient, subject, body, None).await
-}
-
 /// Queue a mail with an optional attachment.
 pub async fn enqueue_with(
     db: &Db,

@@ -144,8 +144,3 @@ impl Lookups {
         e
     }
 }
-
-/// Display names of the visibility levels.
-pub fn visibility_key(v: &str) -> String {
-    format!("visibility-{v}")
-}

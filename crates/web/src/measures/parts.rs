@@ -53,12 +53,34 @@ fn done(city: &City, id: i64) -> Response {
     Redirect::to(&city.path(&format!("/massnahmen/{id}?ok=part"))).into_response()
 }
 
-fn change(field: &str, before: String, after: String) -> Vec<FieldChange> {
-    vec![FieldChange {
+/// Record one changed list of the sheet in the measure's history.
+async fn record(
+    state: &AppState,
+    city: &City,
+    id: i64,
+    user_id: i64,
+    field: &str,
+    before: String,
+    after: String,
+) -> Result<(), AppError> {
+    let change = [FieldChange {
         field: field.into(),
         before,
         after,
-    }]
+    }];
+    store::measures::record_change(&state.db, city.m.id, id, user_id, &change).await?;
+    Ok(())
+}
+
+/// Re-render the sheet with the errors of a refused list edit (422).
+async fn invalid(
+    state: &AppState,
+    ctx: RequestCtx,
+    city: City,
+    id: i64,
+    errs: FieldErrors,
+) -> Result<Response, AppError> {
+    refuse(state, ctx, city, id, errs, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 async fn setup(
@@ -89,24 +111,18 @@ pub async fn partner(
 ) -> Result<Response, AppError> {
     let (city, user_id) = setup(&state, &ctx, &slug, id).await?;
     let Some(s) = stakeholder(&state, &city, &f.stakeholder_id).await else {
-        return refuse(
-            &state,
-            ctx,
-            city,
-            id,
-            unknown("partner"),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return invalid(&state, ctx, city, id, unknown("partner")).await;
     };
     if f.remove == "1" {
         store::measure_parts::remove_partner(&state.db, id, s.id).await?;
-        store::measures::record_change(
-            &state.db,
-            city.m.id,
+        record(
+            &state,
+            &city,
             id,
             user_id,
-            &change("partners", s.name, String::new()),
+            "partners",
+            s.name,
+            String::new(),
         )
         .await?;
     } else {
@@ -115,7 +131,7 @@ pub async fn partner(
             Err(code) => {
                 let mut e = FieldErrors::new();
                 e.push("partner_role", code);
-                return refuse(&state, ctx, city, id, e, StatusCode::UNPROCESSABLE_ENTITY).await;
+                return invalid(&state, ctx, city, id, e).await;
             }
         };
         store::measure_parts::set_partner(&state.db, id, s.id, &role).await?;
@@ -124,14 +140,7 @@ pub async fn partner(
         } else {
             format!("{} ({role})", s.name)
         };
-        store::measures::record_change(
-            &state.db,
-            city.m.id,
-            id,
-            user_id,
-            &change("partners", String::new(), after),
-        )
-        .await?;
+        record(&state, &city, id, user_id, "partners", String::new(), after).await?;
     }
     Ok(done(&city, id))
 }
@@ -154,15 +163,7 @@ pub async fn raci(
 ) -> Result<Response, AppError> {
     let (city, user_id) = setup(&state, &ctx, &slug, id).await?;
     let Some(s) = stakeholder(&state, &city, &f.stakeholder_id).await else {
-        return refuse(
-            &state,
-            ctx,
-            city,
-            id,
-            unknown("raci"),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return invalid(&state, ctx, city, id, unknown("raci")).await;
     };
     let on = |v: &str| v == "on";
     let letters = [on(&f.r), on(&f.a), on(&f.c), on(&f.i)];
@@ -173,12 +174,14 @@ pub async fn raci(
         .filter(|(_, b)| *b)
         .map(|(l, _)| *l)
         .collect();
-    store::measures::record_change(
-        &state.db,
-        city.m.id,
+    record(
+        &state,
+        &city,
         id,
         user_id,
-        &change("raci", String::new(), format!("{}: {code}", s.name)),
+        "raci",
+        String::new(),
+        format!("{}: {code}", s.name),
     )
     .await?;
     Ok(done(&city, id))
@@ -203,24 +206,18 @@ pub async fn dependency(
         Err(_) => None,
     };
     let Some(target) = target else {
-        return refuse(
-            &state,
-            ctx,
-            city,
-            id,
-            unknown("depends_on"),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return invalid(&state, ctx, city, id, unknown("depends_on")).await;
     };
     if f.remove == "1" {
         store::measure_parts::remove_dependency(&state.db, id, target.id).await?;
-        store::measures::record_change(
-            &state.db,
-            city.m.id,
+        record(
+            &state,
+            &city,
             id,
             user_id,
-            &change("dependencies", target.title, String::new()),
+            "dependencies",
+            target.title,
+            String::new(),
         )
         .await?;
         return Ok(done(&city, id));
@@ -228,12 +225,14 @@ pub async fn dependency(
     let check = |edges: &[(i64, i64)]| domain::graph::cycle_with(edges, id, target.id);
     match store::measure_parts::add_dependency(&state.db, city.m.id, id, target.id, check).await {
         Ok(()) => {
-            store::measures::record_change(
-                &state.db,
-                city.m.id,
+            record(
+                &state,
+                &city,
                 id,
                 user_id,
-                &change("dependencies", String::new(), target.title),
+                "dependencies",
+                String::new(),
+                target.title,
             )
             .await?;
             Ok(done(&city, id))
@@ -294,7 +293,7 @@ pub async fn kpi(
         e.is_empty(),
     )
     else {
-        return refuse(&state, ctx, city, id, e, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return invalid(&state, ctx, city, id, e).await;
     };
     let k = store::measure_parts::NewKpi {
         name: &name,
@@ -306,14 +305,7 @@ pub async fn kpi(
         interval: &interval,
     };
     store::measure_parts::add_kpi(&state.db, id, &k).await?;
-    store::measures::record_change(
-        &state.db,
-        city.m.id,
-        id,
-        user_id,
-        &change("kpis", String::new(), name),
-    )
-    .await?;
+    record(&state, &city, id, user_id, "kpis", String::new(), name).await?;
     Ok(done(&city, id))
 }
 
@@ -341,16 +333,18 @@ pub async fn measurement(
         e.push("value", "err-required");
     }
     let (Some(on), Some(value)) = (on, value) else {
-        return refuse(&state, ctx, city, id, e, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return invalid(&state, ctx, city, id, e).await;
     };
     store::measure_parts::add_measurement(&state.db, id, kpi_id, &on, value).await?;
     let after = format!("{on}: {}", domain::values::format_decimal(value));
-    store::measures::record_change(
-        &state.db,
-        city.m.id,
+    record(
+        &state,
+        &city,
         id,
         user_id,
-        &change("measurements", String::new(), after),
+        "measurements",
+        String::new(),
+        after,
     )
     .await?;
     Ok(done(&city, id))
@@ -378,12 +372,14 @@ pub async fn milestone(
             return Err(AppError::NotFound);
         };
         store::process::set_milestone_done(&state.db, city.m.id, done_id, Some(&today)).await?;
-        store::measures::record_change(
-            &state.db,
-            city.m.id,
+        record(
+            &state,
+            &city,
             id,
             user_id,
-            &change("milestones", ms.title.clone(), format!("{} ✓", ms.title)),
+            "milestones",
+            ms.title.clone(),
+            format!("{} ✓", ms.title),
         )
         .await?;
         return Ok(done(&city, id));
@@ -392,16 +388,18 @@ pub async fn milestone(
     let title = e.take("milestone_title", required_text(&f.milestone_title, 200));
     let due = e.take("milestone_due", parse_date(&f.milestone_due));
     let (Some(title), Some(due), true) = (title, due, e.is_empty()) else {
-        return refuse(&state, ctx, city, id, e, StatusCode::UNPROCESSABLE_ENTITY).await;
+        return invalid(&state, ctx, city, id, e).await;
     };
     store::process::add_milestone(&state.db, city.m.id, None, Some(id), &title, due.as_deref())
         .await?;
-    store::measures::record_change(
-        &state.db,
-        city.m.id,
+    record(
+        &state,
+        &city,
         id,
         user_id,
-        &change("milestones", String::new(), title),
+        "milestones",
+        String::new(),
+        title,
     )
     .await?;
     Ok(done(&city, id))
