@@ -2,6 +2,7 @@
 //! edge (`parse`, don't validate) and the rules (size classes, permissions, throttling) are plain functions.
 
 pub mod account;
+pub mod board;
 pub mod definition;
 pub mod graph;
 pub mod measure;

@@ -5,14 +5,18 @@
 //!
 //! * project sheet (Projektblatt) as PDF ([`sheet_pdf`], typst, A4, tagged PDF/UA-1),
 //!   Markdown ([`sheet_markdown`]) and JSON ([`sheet_json`]);
+//! * workshop protocol (Werkstatt-Protokoll) as PDF ([`protocol_pdf`], typst, A4,
+//!   tagged PDF/UA-1) and Markdown ([`protocol_markdown`]);
 //! * measure lists as CSV ([`measures_csv`]) and XLSX ([`measures_xlsx`]).
 //!
 //! PDF and Markdown are both built from the same intermediate document model
-//! (`view` module), so they show the same content with the same German labels.
+//! (`view` module for sheets, `protocol::view` for protocols), so they show the
+//! same content with the same German labels.
 
 mod format;
 mod markdown;
 mod pdf;
+mod protocol;
 mod table;
 mod view;
 
@@ -20,6 +24,10 @@ use serde::{Deserialize, Serialize};
 
 pub use markdown::sheet_markdown;
 pub use pdf::{PdfConformance, sheet_pdf, sheet_pdf_with, warm_up};
+pub use protocol::{
+    AttendanceGroup, ProtocolAgendaItem, ProtocolCard, ProtocolCluster, ProtocolExport,
+    ProtocolRound, RankedItem, protocol_markdown, protocol_pdf,
+};
 pub use table::{CSV_HEADER, measures_csv, measures_xlsx};
 
 /// The one error type of this crate.
@@ -31,7 +39,7 @@ pub enum ExportError {
     /// The laid-out document could not be written as PDF.
     #[error("PDF writing failed: {0}")]
     Pdf(String),
-    /// Serialising the sheet for the template failed.
+    /// Serialising the sheet or protocol for the template failed.
     #[error("sheet data not serialisable for the template: {0}")]
     Json(#[from] serde_json::Error),
     /// Writing CSV failed.

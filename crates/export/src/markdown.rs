@@ -31,7 +31,7 @@ fn escape_inline(text: &str) -> String {
 /// Escapes one line of user text that starts a Markdown line (paragraph line,
 /// list item): additionally neutralises block markers (list bullets, setext
 /// underlines, ordered-list numbers like "1." / "1)").
-fn escape_line(line: &str) -> String {
+pub(crate) fn escape_line(line: &str) -> String {
     let mut out = escape_inline(line);
     if out.starts_with(['-', '+', '=']) {
         out.insert(0, '\\');
@@ -45,7 +45,7 @@ fn escape_line(line: &str) -> String {
 }
 
 /// Escapes text that may span several lines; newlines become hard breaks.
-fn escape_text(text: &str) -> String {
+pub(crate) fn escape_text(text: &str) -> String {
     text.lines()
         .map(escape_line)
         .collect::<Vec<_>>()
@@ -53,11 +53,11 @@ fn escape_text(text: &str) -> String {
 }
 
 /// Escapes a value for a GFM table cell, fact value or heading (single line).
-fn escape_cell(text: &str) -> String {
+pub(crate) fn escape_cell(text: &str) -> String {
     escape_inline(&single_line(text))
 }
 
-fn link(value: &str, url: &str) -> String {
+pub(crate) fn link(value: &str, url: &str) -> String {
     // `url` is an http(s) URL without whitespace (checked in the view); the
     // angle-bracket form tolerates parentheses, but not `<`, `>` or `\`.
     let safe_url: String = url
@@ -72,7 +72,7 @@ fn link(value: &str, url: &str) -> String {
     format!("[{}](<{safe_url}>)", escape_cell(value))
 }
 
-fn table(out: &mut String, header: &[String], numeric: &[bool], rows: &[Vec<String>]) {
+pub(crate) fn table(out: &mut String, header: &[String], numeric: &[bool], rows: &[Vec<String>]) {
     let head: Vec<String> = header.iter().map(|h| escape_cell(h)).collect();
     let _ = writeln!(out, "| {} |", head.join(" | "));
     let rule: Vec<&str> = (0..header.len())

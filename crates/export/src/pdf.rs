@@ -1,6 +1,7 @@
-//! Project sheet as PDF, typeset with typst.
+//! Project sheet as PDF, typeset with typst, and the typst engine shared with
+//! the workshop protocol ([`crate::protocol`]).
 //!
-//! The template (`templates/sheet.typ`) is compiled into the binary, as are the
+//! The templates (`templates/*.typ`) are compiled into the binary, as are the
 //! fonts (from `typst-assets`). There is no file system, package or network
 //! access at run time. The sheet reaches the template as structured data in
 //! `sys.inputs.sheet` (typst strings, arrays and dictionaries converted from the
@@ -9,15 +10,22 @@
 
 use std::sync::OnceLock;
 
+use serde::Serialize;
 use typst::foundations::{Bytes, Dict, Smart, Value};
-use typst_as_lib::{TypstEngine, TypstTemplateMainFile};
+use typst_as_lib::{TypstEngine, TypstTemplateCollection};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
 use crate::view::SheetView;
 use crate::{ExportError, SheetExport};
 
-static TEMPLATE: &str = include_str!("../templates/sheet.typ");
+/// File name of the project sheet template inside the engine.
+const SHEET: &str = "sheet.typ";
+/// File name of the workshop protocol template inside the engine.
+pub(crate) const PROTOCOL: &str = "protocol.typ";
+
+static SHEET_TEMPLATE: &str = include_str!("../templates/sheet.typ");
+static PROTOCOL_TEMPLATE: &str = include_str!("../templates/protocol.typ");
 
 /// How many compilations an unused memoisation entry survives. Keeping some
 /// entries (instead of typst-as-lib's default of evicting all after each run)
@@ -33,18 +41,21 @@ pub enum PdfConformance {
     Tagged,
 }
 
-fn engine() -> &'static TypstEngine<TypstTemplateMainFile> {
-    static ENGINE: OnceLock<TypstEngine<TypstTemplateMainFile>> = OnceLock::new();
+fn engine() -> &'static TypstEngine<TypstTemplateCollection> {
+    static ENGINE: OnceLock<TypstEngine<TypstTemplateCollection>> = OnceLock::new();
     ENGINE.get_or_init(|| {
         TypstEngine::builder()
-            .main_file(("sheet.typ", TEMPLATE))
+            .with_static_source_file_resolver([
+                (SHEET, SHEET_TEMPLATE),
+                (PROTOCOL, PROTOCOL_TEMPLATE),
+            ])
             .fonts(typst_assets::fonts().map(Bytes::new))
             .comemo_evict_max_age(Some(CACHE_MAX_AGE))
             .build()
     })
 }
 
-/// Builds the typst engine (fonts, template) now instead of on the first
+/// Builds the typst engine (fonts, templates) now instead of on the first
 /// render. Optional; useful at server start-up.
 pub fn warm_up() {
     let _ = engine();
@@ -64,13 +75,18 @@ fn diagnostics(list: &[typst::diag::SourceDiagnostic]) -> String {
         .join(" | ")
 }
 
-fn layout(sheet: &SheetExport) -> Result<PagedDocument, ExportError> {
-    let view = SheetView::new(sheet);
-    let value: Value = serde_json::from_value(serde_json::to_value(&view)?)?;
+/// Lays out the template `main` with `data` (converted via serde into typst
+/// values) available as `sys.inputs.<key>`.
+pub(crate) fn layout_template(
+    main: &str,
+    key: &str,
+    data: &impl Serialize,
+) -> Result<PagedDocument, ExportError> {
+    let value: Value = serde_json::from_value(serde_json::to_value(data)?)?;
     let mut inputs = Dict::new();
-    inputs.insert("sheet".into(), value);
+    inputs.insert(key.into(), value);
     engine()
-        .compile_with_input(inputs)
+        .compile_with_input(main, inputs)
         .output
         .map_err(|e| match e {
             typst_as_lib::TypstAsLibError::TypstSource(list) => {
@@ -78,6 +94,10 @@ fn layout(sheet: &SheetExport) -> Result<PagedDocument, ExportError> {
             }
             other => ExportError::Typst(other.to_string()),
         })
+}
+
+fn layout(sheet: &SheetExport) -> Result<PagedDocument, ExportError> {
+    layout_template(SHEET, "sheet", &SheetView::new(sheet))
 }
 
 fn write_pdf(doc: &PagedDocument, conformance: PdfConformance) -> Result<Vec<u8>, ExportError> {
@@ -111,6 +131,11 @@ pub fn sheet_pdf_with(
 /// (the template is built to pass it, see the tests), the same layout is
 /// written as tagged PDF without the PDF/UA claim instead of failing the export.
 pub fn sheet_pdf(sheet: &SheetExport) -> Result<Vec<u8>, ExportError> {
-    let doc = layout(sheet)?;
-    write_pdf(&doc, PdfConformance::PdfUa1).or_else(|_| write_pdf(&doc, PdfConformance::Tagged))
+    pdf_ua_or_tagged(&layout(sheet)?)
+}
+
+/// Writes `doc` as PDF/UA-1; should typst's validation reject it (glyphs no
+/// embedded font has, e.g. emoji), writes it as tagged PDF without the claim.
+pub(crate) fn pdf_ua_or_tagged(doc: &PagedDocument) -> Result<Vec<u8>, ExportError> {
+    write_pdf(doc, PdfConformance::PdfUa1).or_else(|_| write_pdf(doc, PdfConformance::Tagged))
 }

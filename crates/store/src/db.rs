@@ -20,6 +20,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("invalid database url: {0}")]
     Url(String),
+    /// A domain rule refused the change; nothing was written. The string is a message key.
+    #[error("refused: {0}")]
+    Refused(&'static str),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

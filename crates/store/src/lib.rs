@@ -3,6 +3,7 @@
 //! One `Db` enum, one SQL text with `$N` placeholders for both where possible (sqlx-sqlite accepts them),
 //! and the `on_db!` macro that expands one body per arm. Every query of city data takes the municipality.
 
+pub mod boards;
 mod db;
 pub mod definitions;
 pub mod fields;

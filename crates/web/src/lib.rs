@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod board;
 pub mod city;
 pub mod config;
 pub mod ctx;
@@ -17,6 +18,7 @@ pub mod fields;
 pub mod form;
 pub mod health;
 pub mod i18n;
+pub mod live;
 pub mod mail;
 pub mod markdown;
 pub mod measures;
@@ -58,6 +60,24 @@ async fn stylesheet() -> impl IntoResponse {
             ),
         ],
         APP_CSS,
+    )
+}
+
+const BOARD_JS: &str = include_str!("../static/board.js");
+
+async fn board_script() -> impl IntoResponse {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/javascript; charset=utf-8"),
+            ),
+            (
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("public, max-age=3600"),
+            ),
+        ],
+        BOARD_JS,
     )
 }
 
@@ -273,6 +293,44 @@ pub fn router(state: AppState) -> Router {
             "/kommunen/{slug}/werkstaetten/{id}/einladen",
             post(workshops::invite),
         )
+        .route(
+            "/kommunen/{slug}/werkstaetten/{id}/pinnwand",
+            post(board::page::open_board),
+        )
+        .route(
+            "/kommunen/{slug}/werkstaetten/{id}/protokoll",
+            get(board::protocol::show).post(board::protocol::save),
+        )
+        .route(
+            "/kommunen/{slug}/werkstaetten/{id}/protokoll.md",
+            get(board::protocol::markdown),
+        )
+        .route(
+            "/kommunen/{slug}/werkstaetten/{id}/protokoll.pdf",
+            get(board::protocol::pdf),
+        )
+        .route("/mitmachen", get(board::page::enter))
+        .route("/w/{code}", get(board::page::show))
+        .route("/w/{code}/beitreten", post(board::page::join))
+        .route("/w/{code}/live", get(board::page::live))
+        .route("/w/{code}/events", get(board::stream::events))
+        .route("/w/{code}/projektor", get(board::page::projector))
+        .route("/w/{code}/projektor/live", get(board::page::projector_live))
+        .route("/w/{code}/qr.svg", get(board::page::qr))
+        .route("/w/{code}/karten", post(board::actions::add_card))
+        .route(
+            "/w/{code}/karten/{card}",
+            post(board::actions::moderate_card),
+        )
+        .route("/w/{code}/punkte", post(board::actions::vote))
+        .route("/w/{code}/cluster", post(board::actions::add_cluster))
+        .route(
+            "/w/{code}/cluster/{cluster}",
+            post(board::actions::change_cluster),
+        )
+        .route("/w/{code}/runde", post(board::actions::round))
+        .route("/w/{code}/einstellungen", post(board::actions::settings))
+        .route("/w/{code}/uebernehmen", post(board::convert::convert))
         .route("/admin/prozessvorlage", post(fields::admin_add_phase))
         .route(
             "/admin/prozessvorlage/{id}",
@@ -314,6 +372,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::check))
         .route("/metrics", get(metrics::expose))
         .route("/static/app.css", get(stylesheet))
+        .route("/static/board.js", get(board_script))
         .merge(pages)
         .layer(from_fn_with_state(state.clone(), security::headers::set))
         .layer(from_fn_with_state(state.clone(), metrics::track))
@@ -342,6 +401,13 @@ pub async fn serve(
         mail::spawn_worker(state.clone());
         spawn_housekeeping(state.clone());
     }
+    state.hub.spawn_listener();
+    let hub = state.hub.clone();
+    let shutdown = async move {
+        shutdown.await;
+        // End the live streams, or the graceful shutdown would wait for them forever.
+        hub.close();
+    };
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

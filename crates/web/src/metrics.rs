@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 use std::time::Instant;
@@ -29,6 +30,7 @@ pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram>,
+    sse_streams: Gauge,
 }
 
 fn new_histogram() -> Histogram {
@@ -54,11 +56,31 @@ impl Metrics {
             "HTTP request latency by route",
             latency.clone(),
         );
+        let sse_streams = Gauge::default();
+        registry.register(
+            "werkstatt_sse_streams",
+            "Open Server-Sent-Event streams of live boards",
+            sse_streams.clone(),
+        );
         Self {
             registry,
             requests,
             latency,
+            sse_streams,
         }
+    }
+
+    pub fn sse_open(&self) {
+        self.sse_streams.inc();
+    }
+
+    pub fn sse_closed(&self) {
+        self.sse_streams.dec();
+    }
+
+    /// Open live-board streams on this node.
+    pub fn sse_streams(&self) -> i64 {
+        self.sse_streams.get()
     }
 
     pub fn encode(&self) -> String {

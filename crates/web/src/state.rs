@@ -1,4 +1,5 @@
 use crate::config::Config;
+use crate::live::Hub;
 use crate::metrics::Metrics;
 use std::sync::Arc;
 use store::Db;
@@ -12,15 +13,18 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Wakes the mail worker when a mail was queued on this node.
     pub mail_wakeup: Arc<Notify>,
+    /// Live board events of this node.
+    pub hub: Arc<Hub>,
 }
 
 impl AppState {
     pub fn new(db: Db, config: Config) -> Self {
         Self {
-            db,
+            db: db.clone(),
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),
             mail_wakeup: Arc::new(Notify::new()),
+            hub: Hub::new(db.clone()),
         }
     }
 }

@@ -171,6 +171,10 @@ struct DetailPage {
     stakeholders: Vec<store::stakeholders::Stakeholder>,
     form: FormView,
     notice: Option<String>,
+    /// The join code of the live board, once opened (shown to editors).
+    board_code: Option<String>,
+    /// The protocol is readable by this visitor.
+    protocol: bool,
 }
 
 async fn detail_page(
@@ -202,7 +206,23 @@ async fn detail_page(
     } else {
         (vec![], vec![], vec![])
     };
+    let board_code = if city.can_edit {
+        store::boards::get(&state.db, id)
+            .await?
+            .map(|b| b.join_code)
+    } else {
+        None
+    };
+    let published = store::boards::protocol_notes(&state.db, id)
+        .await?
+        .published;
+    let protocol = match published.as_str() {
+        "entwurf" => city.can_edit,
+        p => domain::visibility::Visibility::parse(p).is_ok_and(|v| city.may_see(v)),
+    };
     Ok(DetailPage {
+        board_code,
+        protocol,
         ctx,
         when: when(&w),
         city,

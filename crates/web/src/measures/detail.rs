@@ -28,6 +28,8 @@ pub struct DetailPage {
     /// Other measures of the city that may become a dependency.
     pub candidates: Vec<MeasureRow>,
     pub origin: Option<(String, String)>,
+    /// Workshops whose board cards became this measure: `(workshop id, title, card texts)`.
+    pub workshop_origins: Vec<(i64, String, Vec<String>)>,
     pub form: FormView,
     pub notice: Option<String>,
 }
@@ -134,7 +136,15 @@ pub async fn page(
         },
         None => None,
     };
+    let mut workshop_origins: Vec<(i64, String, Vec<String>)> = vec![];
+    for (wid, title, text) in store::boards::origins(&state.db, "massnahme", rec.id).await? {
+        match workshop_origins.iter_mut().find(|(id, _, _)| *id == wid) {
+            Some(w) => w.2.push(text),
+            None => workshop_origins.push((wid, title, vec![text])),
+        }
+    }
     Ok(DetailPage {
+        workshop_origins,
         ctx,
         city,
         rec,

@@ -139,7 +139,7 @@ pub async fn sheet_export(state: &AppState, city: &City, id: i64) -> Result<Shee
 }
 
 /// A file name from a title: letters, digits and hyphens.
-fn file_name(title: &str, ext: &str) -> String {
+pub(crate) fn file_name(title: &str, ext: &str) -> String {
     let base: String = title
         .chars()
         .map(|c| match c {
@@ -169,7 +169,7 @@ fn file_name(title: &str, ext: &str) -> String {
     )
 }
 
-fn download(content_type: &'static str, name: String, body: Vec<u8>) -> Response {
+pub(crate) fn download(content_type: &'static str, name: String, body: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_string()),

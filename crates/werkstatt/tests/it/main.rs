@@ -5,6 +5,8 @@
 
 mod access;
 mod accounts;
+mod board;
+mod board_browser;
 mod browser;
 mod harness;
 mod municipalities;
@@ -25,6 +27,8 @@ fn main() {
         access::cases(),
         strategy::cases(),
         workshops::cases(),
+        board::cases(),
+        board_browser::cases(),
         browser::cases(),
     ]
     .into_iter()
