@@ -1474,6 +1474,7 @@ pub async fn load_strategy(
             ] {
                 store::workshops::add_agenda_item(db, w, title, minutes).await?;
             }
+            demo_board(db, w).await?;
         }
     }
     // Phase milestones.
@@ -1488,6 +1489,30 @@ pub async fn load_strategy(
             p.planned_end.as_deref(),
         )
         .await?;
+    }
+    Ok(())
+}
+
+/// A live board with a few cards from a first collection round, two of them in a cluster.
+async fn demo_board(db: &store::Db, workshop_id: i64) -> store::StoreResult<()> {
+    let mut bytes = [0u8; domain::board::CODE_LEN];
+    rand::Rng::fill(&mut rand::rng(), &mut bytes);
+    store::boards::create(db, workshop_id, &domain::board::code_from_bytes(&bytes), true).await?;
+    let cluster = store::boards::add_cluster(db, workshop_id, "Innenstadt beleben").await?;
+    for (text, category, clustered) in [
+        ("Leerstände sichtbar machen und für Pop-up-Läden öffnen", "idee", true),
+        ("Freies WLAN auf dem Marktplatz", "bedarf", true),
+        ("Engagierte Händlergemeinschaft", "staerke", false),
+        ("Parkplatzsuche kostet Zeit", "schwaeche", false),
+    ] {
+        let card = store::boards::NewCard {
+            participant_id: None,
+            text,
+            category: Some(category),
+            cluster_id: clustered.then_some(cluster.id),
+            rate: None,
+        };
+        store::boards::add_card(db, workshop_id, &card).await?;
     }
     Ok(())
 }
