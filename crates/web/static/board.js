@@ -101,7 +101,15 @@
       credentials: "same-origin",
       headers: { "Accept": "application/json", "Content-Type": "application/x-www-form-urlencoded" },
       body: body
-    }).then(function (r) { return r.json(); });
+    }).then(function (r) {
+      var json = (r.headers.get("Content-Type") || "").indexOf("application/json") === 0;
+      if (json) { return r.json(); }
+      // An HTML answer (expired session, refused request): show the server's page instead of failing silently.
+      window.location.assign(r.url || window.location.href);
+      return { ok: false, message: "" };
+    }).catch(function () {
+      return { ok: false, message: live.dataset.offline };
+    });
   }
 
   function bindVotes(root) {

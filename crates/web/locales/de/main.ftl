@@ -674,6 +674,7 @@ board-unknown = Diese Karte oder dieser Cluster gehört nicht (mehr) zur Pinnwan
 board-unsorted = Noch nicht zugeordnet
 board-vote-give = Einen Punkt geben: { $text }
 board-vote-take = Einen Punkt zurücknehmen: { $text }
+board-offline = Die Verbindung ist unterbrochen. Bitte versuchen Sie es gleich noch einmal.
 board-open = Pinnwand öffnen
 board-open-hint = Die Pinnwand sammelt Karten der Teilnehmenden live, auch vom Smartphone.
 err-board-closed = Die Pinnwand nimmt keine Beiträge mehr an.

@@ -674,6 +674,7 @@ board-unknown = This card or cluster is not (or no longer) on the board.
 board-unsorted = Not yet sorted
 board-vote-give = Give a dot: { $text }
 board-vote-take = Take back a dot: { $text }
+board-offline = The connection is interrupted. Please try again in a moment.
 board-open = Open the board
 board-open-hint = The board collects participants' cards live, from phones too.
 err-board-closed = The board takes no more contributions.

@@ -1497,10 +1497,20 @@ pub async fn load_strategy(
 async fn demo_board(db: &store::Db, workshop_id: i64) -> store::StoreResult<()> {
     let mut bytes = [0u8; domain::board::CODE_LEN];
     rand::Rng::fill(&mut rand::rng(), &mut bytes);
-    store::boards::create(db, workshop_id, &domain::board::code_from_bytes(&bytes), true).await?;
+    store::boards::create(
+        db,
+        workshop_id,
+        &domain::board::code_from_bytes(&bytes),
+        true,
+    )
+    .await?;
     let cluster = store::boards::add_cluster(db, workshop_id, "Innenstadt beleben").await?;
     for (text, category, clustered) in [
-        ("Leerstände sichtbar machen und für Pop-up-Läden öffnen", "idee", true),
+        (
+            "Leerstände sichtbar machen und für Pop-up-Läden öffnen",
+            "idee",
+            true,
+        ),
         ("Freies WLAN auf dem Marktplatz", "bedarf", true),
         ("Engagierte Händlergemeinschaft", "staerke", false),
         ("Parkplatzsuche kostet Zeit", "schwaeche", false),
