@@ -2,11 +2,13 @@
 //! edge (`parse`, don't validate) and the rules (size classes, permissions, throttling) are plain functions.
 
 pub mod account;
+pub mod benefit;
 pub mod board;
 pub mod definition;
 pub mod graph;
 pub mod measure;
 pub mod municipality;
+pub mod participation;
 pub mod permission;
 pub mod process;
 pub mod role;

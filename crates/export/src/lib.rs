@@ -13,6 +13,7 @@
 //! (`view` module for sheets, `protocol::view` for protocols), so they show the
 //! same content with the same German labels.
 
+mod access_codes;
 mod format;
 mod markdown;
 mod pdf;
@@ -22,13 +23,14 @@ mod view;
 
 use serde::{Deserialize, Serialize};
 
+pub use access_codes::{AccessCodeSheet, access_codes_pdf};
 pub use markdown::sheet_markdown;
 pub use pdf::{PdfConformance, sheet_pdf, sheet_pdf_with, warm_up};
 pub use protocol::{
     AttendanceGroup, ProtocolAgendaItem, ProtocolCard, ProtocolCluster, ProtocolExport,
     ProtocolRound, RankedItem, protocol_markdown, protocol_pdf,
 };
-pub use table::{CSV_HEADER, measures_csv, measures_xlsx};
+pub use table::{CSV_HEADER, measures_csv, measures_xlsx, table_csv, table_xlsx};
 
 /// The one error type of this crate.
 #[derive(Debug, thiserror::Error)]

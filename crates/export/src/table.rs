@@ -139,3 +139,53 @@ mod tests {
         assert_eq!(neutralise_formula("Radweg"), "Radweg");
     }
 }
+
+/// Any table as CSV (same conventions as [`measures_csv`]: BOM, `;`, CRLF, formulas neutralised).
+pub fn table_csv(header: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, ExportError> {
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(UTF8_BOM.to_vec());
+    writer.write_record(header)?;
+    for row in rows {
+        writer.write_record(row.iter().map(|c| neutralise_formula(c)))?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| ExportError::Csv(e.into_error().into()))
+}
+
+/// Any table as XLSX with a bold header row; cells that are plain numbers are written as numbers.
+pub fn table_xlsx(
+    sheet_name: &str,
+    header: &[String],
+    rows: &[Vec<String>],
+) -> Result<Vec<u8>, ExportError> {
+    let mut workbook = Workbook::new();
+    let header_format = Format::new().set_bold().set_background_color("#E8E8E8");
+    let sheet = workbook.add_worksheet();
+    let name: String = sheet_name
+        .chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect();
+    sheet.set_name(if name.is_empty() {
+        "Ergebnisse".to_string()
+    } else {
+        name
+    })?;
+    for (col, h) in (0u16..).zip(header) {
+        sheet.write_string_with_format(0, col, h, &header_format)?;
+    }
+    for (r, row) in (1u32..).zip(rows) {
+        for (col, cell) in (0u16..).zip(row) {
+            match cell.parse::<f64>() {
+                Ok(n) if n.is_finite() && !cell.starts_with('+') => {
+                    sheet.write_number(r, col, n)?
+                }
+                _ => sheet.write_string(r, col, cell)?,
+            };
+        }
+    }
+    Ok(workbook.save_to_buffer()?)
+}

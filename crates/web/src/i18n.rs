@@ -81,26 +81,42 @@ pub fn format_int(lang: Lang, n: i64) -> String {
 mod tests {
     use super::*;
 
-    fn keys(ftl: &str) -> std::collections::BTreeSet<&str> {
-        ftl.lines()
-            .filter(|l| !l.starts_with([' ', '#']) && !l.trim().is_empty())
-            .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim()))
-            .collect()
+    /// Keys of every `.ftl` file of one language (formats keep their texts in files of their own).
+    fn keys(lang: &str) -> std::collections::BTreeSet<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(lang);
+        let mut keys = std::collections::BTreeSet::new();
+        for entry in std::fs::read_dir(dir).expect("locale dir") {
+            let path = entry.expect("entry").path();
+            if path.extension().is_none_or(|e| e != "ftl") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("ftl");
+            for k in text
+                .lines()
+                .filter(|l| !l.starts_with([' ', '#']) && !l.trim().is_empty())
+                .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_string()))
+            {
+                assert!(keys.insert(k.clone()), "{k} defined twice in {lang}");
+            }
+        }
+        keys
     }
 
     #[test]
     fn both_languages_have_the_same_keys() {
-        let de = keys(include_str!("../locales/de/main.ftl"));
-        let en = keys(include_str!("../locales/en/main.ftl"));
+        let de = keys("de");
+        let en = keys("en");
         assert!(de.len() > 100, "{}", de.len());
         assert_eq!(
             de.difference(&en).collect::<Vec<_>>(),
-            Vec::<&&str>::new(),
+            Vec::<&String>::new(),
             "missing in en"
         );
         assert_eq!(
             en.difference(&de).collect::<Vec<_>>(),
-            Vec::<&&str>::new(),
+            Vec::<&String>::new(),
             "missing in de"
         );
     }

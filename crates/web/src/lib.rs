@@ -8,6 +8,7 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod board;
+pub mod charts;
 pub mod city;
 pub mod config;
 pub mod ctx;
@@ -24,6 +25,7 @@ pub mod markdown;
 pub mod measures;
 pub mod members;
 pub mod metrics;
+pub mod participation;
 pub mod process;
 pub mod public;
 pub mod security;
@@ -359,6 +361,7 @@ pub fn router(state: AppState) -> Router {
             get(api::municipalities::get),
         )
         .route("/api/openapi.json", get(api::openapi))
+        .merge(participation::routes())
         .fallback(error::not_found)
         .layer(from_fn(security::csrf::protect))
         // A panicking handler becomes the friendly 500 page (rendered by `error_pages`).
@@ -422,6 +425,15 @@ fn spawn_housekeeping(state: AppState) {
         loop {
             if let Err(e) = store::tokens::purge_expired(&state.db, window).await {
                 tracing::warn!(error = %e, "housekeeping failed");
+            }
+            // Personal data of participation formats past their retention period; rate-limit windows.
+            match store::participation::apply_retention(&state.db, store::now_secs()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(formats = n, "retention: personal data removed"),
+                Err(e) => tracing::warn!(error = %e, "retention job failed"),
+            }
+            if let Err(e) = store::participation::purge_rate_hits(&state.db, 24 * 3600).await {
+                tracing::warn!(error = %e, "rate-limit purge failed");
             }
             tokio::time::sleep(Duration::from_secs(300)).await;
         }

@@ -15,6 +15,8 @@ pub struct AppState {
     pub mail_wakeup: Arc<Notify>,
     /// Live board events of this node.
     pub hub: Arc<Hub>,
+    /// The node's vote writer (group commit).
+    pub votes: store::votes::Writer,
 }
 
 impl AppState {
@@ -25,6 +27,7 @@ impl AppState {
             metrics: Arc::new(Metrics::new()),
             mail_wakeup: Arc::new(Notify::new()),
             hub: Hub::new(db.clone()),
+            votes: store::votes::Writer::spawn(db.clone()),
         }
     }
 }

@@ -10,6 +10,12 @@ mod board_browser;
 mod browser;
 mod harness;
 mod municipalities;
+mod participation;
+mod participation_benefit;
+mod participation_ideas;
+mod participation_opinion;
+mod participation_survey;
+mod participation_votes;
 mod platform;
 mod strategy;
 mod workshops;
@@ -29,6 +35,12 @@ fn main() {
         workshops::cases(),
         board::cases(),
         board_browser::cases(),
+        participation::cases(),
+        participation_survey::cases(),
+        participation_ideas::cases(),
+        participation_benefit::cases(),
+        participation_opinion::cases(),
+        participation_votes::cases(),
         browser::cases(),
     ]
     .into_iter()
