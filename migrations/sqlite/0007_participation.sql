@@ -124,3 +124,12 @@ CREATE TABLE participation_links (
     PRIMARY KEY (item_kind, item_id, measure_id)
 );
 CREATE INDEX participation_links_measure ON participation_links (measure_id);
+
+-- The items a point voting or benefit analysis is about (measures of the city, ideas of an idea collection).
+CREATE TABLE participation_items (
+    participation_id BIGINT NOT NULL REFERENCES participations (id) ON DELETE CASCADE,
+    item_kind TEXT NOT NULL CHECK (item_kind IN ('massnahme', 'idee')),
+    item_id BIGINT NOT NULL,
+    position BIGINT NOT NULL,
+    PRIMARY KEY (participation_id, item_kind, item_id)
+);

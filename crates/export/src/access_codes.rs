@@ -150,6 +150,7 @@ fn inputs(s: &AccessCodeSheet) -> Result<Dict, ExportError> {
         ("code_label", "Ihr Zugangscode"),
         ("url_label", "QR-Code scannen oder Code eingeben auf:"),
         ("empty_note", "Keine Codes."),
+        ("cut_note", "Entlang der gestrichelten Linien ausschneiden."),
     ] {
         d.insert(key.into(), str_value(value));
     }

@@ -2,7 +2,7 @@
 
 use std::time::Instant;
 
-use export::{AccessCodeSheet, access_codes_pdf};
+use export::{AccessCodeSheet, ExportError, access_codes_pdf};
 
 /// `n` distinct codes in the format "ACDEF-GHJKM" (letters without I, L, O).
 fn codes(n: usize) -> Vec<String> {
@@ -42,10 +42,11 @@ fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
 }
 
-fn count_bytes(haystack: &[u8], needle: &[u8]) -> usize {
-    haystack
-        .windows(needle.len())
-        .filter(|w| *w == needle)
+/// Number of page objects (`/Type/Page`, not `/Type/Pages`).
+fn page_count(pdf: &[u8]) -> usize {
+    let needle = b"/Type/Page";
+    pdf.windows(needle.len() + 1)
+        .filter(|w| w.starts_with(needle) && w[needle.len()] != b's')
         .count()
 }
 
@@ -71,7 +72,7 @@ fn pdf_has_every_code_the_title_and_the_card_texts() {
     eprintln!("11 access codes PDF: {:?}", started.elapsed());
     assert_tagged_german_pdf_ua(&pdf);
     // 11 cards, 8 per page.
-    assert_eq!(count_bytes(&pdf, b"/Type /Page\n"), 2, "expected two pages");
+    assert_eq!(page_count(&pdf), 2, "expected two pages");
 
     let text = pdf_text(&pdf);
     for code in &s.codes {
@@ -105,16 +106,15 @@ fn qr_images_have_alt_texts() {
     let s = sheet(3);
     let pdf = access_codes_pdf(&s).expect("PDF render");
     assert_tagged_german_pdf_ua(&pdf);
-    // The alt text is stored as a text string (UTF-16BE with BOM when not
-    // plain ASCII); look for it in both encodings.
+    // The alt text is a hex text string in UTF-16BE with byte order mark.
     for code in &s.codes {
         let alt = format!("QR-Code für die Teilnahme mit Code {code}");
-        let utf16: Vec<u8> = [0xFE, 0xFF]
-            .into_iter()
-            .chain(alt.encode_utf16().flat_map(u16::to_be_bytes))
+        let hex: String = std::iter::once(0xFEFF)
+            .chain(alt.encode_utf16())
+            .map(|u| format!("{u:04X}"))
             .collect();
         assert!(
-            contains_bytes(&pdf, &utf16) || contains_bytes(&pdf, alt.as_bytes()),
+            contains_bytes(&pdf, format!("/Alt<{hex}>").as_bytes()),
             "no alt text {alt:?}"
         );
     }
@@ -132,7 +132,7 @@ fn no_codes_renders_a_page_with_a_note() {
     };
     let pdf = access_codes_pdf(&s).expect("PDF render");
     assert_tagged_german_pdf_ua(&pdf);
-    assert_eq!(count_bytes(&pdf, b"/Type /Page\n"), 1, "expected one page");
+    assert_eq!(page_count(&pdf), 1, "expected one page");
     let text = pdf_text(&pdf);
     assert!(text.contains("Keine Codes."), "{text}");
     assert!(text.contains("Bürgerbefragung Innenstadt 2027"), "{text}");
@@ -175,13 +175,17 @@ fn hostile_text_is_printed_verbatim() {
     );
 }
 
-#[test]
-fn long_title_and_url_render() {
-    let s = AccessCodeSheet {
+fn long_sheet() -> AccessCodeSheet {
+    AccessCodeSheet {
         title: "Beteiligung zur Neugestaltung des Marktplatzes und der angrenzenden Straßen, Gassen und Plätze in der historischen Altstadt einschließlich der Grünflächen am Fluss".into(),
         url: "https://beteiligung.example.org/kommunen/arnsberg/verfahren/neugestaltung-marktplatz-altstadt-2027/umfrage".into(),
         ..sheet(2)
-    };
+    }
+}
+
+#[test]
+fn long_title_and_url_render() {
+    let s = long_sheet();
     let pdf = access_codes_pdf(&s).expect("PDF render");
     assert_tagged_german_pdf_ua(&pdf);
     let joined: String = pdf_text(&pdf).split_whitespace().collect();
@@ -189,6 +193,16 @@ fn long_title_and_url_render() {
         joined.contains("einschließlichderGrünflächenamFluss"),
         "{joined}"
     );
+}
+
+#[test]
+fn url_too_long_for_a_qr_code_is_an_error() {
+    let s = AccessCodeSheet {
+        url: format!("https://example.org/{}", "x".repeat(3000)),
+        ..sheet(1)
+    };
+    let err = access_codes_pdf(&s).expect_err("no QR code holds 3000 bytes");
+    assert!(matches!(err, ExportError::Pdf(_)), "{err}");
 }
 
 #[test]
@@ -214,11 +228,7 @@ fn five_hundred_codes_render() {
         pdf.len() / 1024
     );
     assert_tagged_german_pdf_ua(&pdf);
-    assert_eq!(
-        count_bytes(&pdf, b"/Type /Page\n"),
-        63,
-        "500 / 8 = 63 pages"
-    );
+    assert_eq!(page_count(&pdf), 63, "500 / 8 = 63 pages");
     let text = pdf_text(&pdf);
     for code in [&s.codes[0], &s.codes[255], &s.codes[499]] {
         assert!(text.contains(code.as_str()), "PDF text lacks {code:?}");
@@ -236,4 +246,8 @@ fn write_sample_when_asked() {
     let dir = std::path::PathBuf::from(dir);
     let pdf = access_codes_pdf(&sheet(11)).expect("PDF");
     std::fs::write(dir.join("zugangscodes.pdf"), pdf).expect("write");
+    let pdf = access_codes_pdf(&long_sheet()).expect("PDF");
+    std::fs::write(dir.join("zugangscodes-lang.pdf"), pdf).expect("write");
+    let pdf = access_codes_pdf(&sheet(0)).expect("PDF");
+    std::fs::write(dir.join("zugangscodes-leer.pdf"), pdf).expect("write");
 }

@@ -80,8 +80,11 @@ pub struct Options {
     pub min_clustered: usize,
     /// Upper bound on PCA iterations (each is one pass over the votes).
     pub pca_max_iterations: usize,
-    /// PCA stops when the relative residual of both components is below this.
+    /// A component is done when its residual `‖AᵀA·u − λu‖`, relative to the first eigenvalue, is below this…
     pub pca_tolerance: f64,
+    /// …or when its eigenvalue grew by less than this fraction of the first eigenvalue in the last pass (it
+    /// then lies among nearly equal eigenvalues, typically noise, where every direction is as good).
+    pub pca_stall_tolerance: f64,
     /// Upper bound on Lloyd iterations per k-means run.
     pub kmeans_max_iterations: usize,
     /// k-means++ restarts per k on a cold start; the run with the lowest within-group distance wins.
@@ -110,6 +113,7 @@ impl Default for Options {
             min_clustered: 15,
             pca_max_iterations: 200,
             pca_tolerance: 1e-6,
+            pca_stall_tolerance: 1e-4,
             kmeans_max_iterations: 100,
             kmeans_restarts: 3,
             silhouette_sample: 2_000,

@@ -1,10 +1,16 @@
 //! Synthetic conversations with planted opinion groups, for tests, benchmarks and demos.
 //!
-//! Every group owns a share of the statements: its members agree with their own group's statements and
-//! disagree with the other groups'. The first `consensus` statements are agreed with by everybody. Each
-//! vote ignores the opinion with probability `noise` (then it is agree, disagree or pass at random), and
-//! each participant votes on a random subset of the statements. The votes come out in random order, as
-//! they would arrive.
+//! The groups sit at equal angles on a circle of opinion, and every group owns a share of the statements:
+//! its members agree with their own group's statements, disagree with those of groups more than a quarter
+//! turn away, and are undecided (vote at random) on those of groups a quarter turn away. For two and three
+//! groups that is "agree with your own, disagree with all others"; for four it is a square, where each
+//! group opposes the group across and is undecided towards its neighbours. The circle keeps the planted
+//! structure two-dimensional: four groups that each oppose all three others span three dimensions, and a
+//! two-component map (Pol.is' as well as ours) can only show them with two groups on top of each other.
+//!
+//! The first `consensus` statements are agreed with by everybody. Each vote ignores the opinion with
+//! probability `noise` (then it is agree, disagree or pass at random), and each participant votes on a
+//! random subset of the statements. The votes come out in random order, as they would arrive.
 
 use crate::{Conversation, Statement, Vote};
 use rand::seq::SliceRandom;
@@ -65,8 +71,18 @@ pub fn planted(p: &Planted) -> PlantedConversation {
         })
         .collect();
     let consensus = p.consensus.min(p.statements);
-    // Owner group of each non-consensus statement, round robin.
+    // Owner group of each non-consensus statement, round robin; opinion of group g on group h's statements.
     let owner = |s: usize| (s - consensus) % groups;
+    let stance = |g: usize, h: usize| {
+        let cos = (std::f64::consts::TAU * (g as f64 - h as f64) / groups as f64).cos();
+        if cos > 0.25 {
+            1
+        } else if cos < -0.25 {
+            -1
+        } else {
+            0
+        }
+    };
     // Unequal group sizes: weights between 1 and 2.
     let weights: Vec<f64> = (0..groups).map(|_| rng.random_range(1.0..2.0)).collect();
     let total: f64 = weights.iter().sum();
@@ -92,12 +108,11 @@ pub fn planted(p: &Planted) -> PlantedConversation {
             let j = rng.random_range(i..p.statements);
             order.swap(i, j);
             let s = order[i];
-            let value = if rng.random_bool(p.noise.clamp(0.0, 1.0)) {
+            let opinion = if s < consensus { 1 } else { stance(g, owner(s)) };
+            let value = if opinion == 0 || rng.random_bool(p.noise.clamp(0.0, 1.0)) {
                 rng.random_range(-1..=1)
-            } else if s < consensus || owner(s) == g {
-                1
             } else {
-                -1
+                opinion
             };
             votes.push(Vote {
                 participant: participant as i64,

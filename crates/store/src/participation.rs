@@ -428,3 +428,47 @@ pub async fn links_to_measure(
     });
     Ok(rows)
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Items (what a point voting or benefit analysis is about)
+
+/// An item with its title, resolved from the measure or idea it names.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct Item {
+    pub item_kind: String,
+    pub item_id: i64,
+    pub title: String,
+    pub position: i64,
+}
+
+/// Replace the items of a format (measures must belong to the format's city).
+pub async fn set_items(db: &Db, participation_id: i64, items: &[(&str, i64)]) -> StoreResult<()> {
+    in_tx!(db, tx => {
+        sqlx::query("DELETE FROM participation_items WHERE participation_id = $1")
+            .bind(participation_id).execute(&mut *tx).await?;
+        for (pos, (kind, id)) in items.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO participation_items (participation_id, item_kind, item_id, position) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(participation_id).bind(*kind).bind(*id).bind(pos as i64)
+            .execute(&mut *tx).await?;
+        }
+        Ok(())
+    })
+}
+
+/// The items of a format with their titles, in the order given. Ideas are resolved when the `ideas` table
+/// has them; measures from `measures`.
+pub async fn items(db: &Db, participation_id: i64) -> StoreResult<Vec<Item>> {
+    let rows = on_db!(db, pool => {
+        sqlx::query_as::<_, Item>(
+            "SELECT i.item_kind, i.item_id, COALESCE(m.title, d.title, '') AS title, i.position FROM participation_items i \
+             LEFT JOIN measures m ON i.item_kind = 'massnahme' AND m.id = i.item_id \
+             LEFT JOIN ideas d ON i.item_kind = 'idee' AND d.id = i.item_id \
+             WHERE i.participation_id = $1 ORDER BY i.position",
+        )
+        .bind(participation_id).fetch_all(pool).await?
+    });
+    Ok(rows)
+}

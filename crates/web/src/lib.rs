@@ -360,6 +360,15 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/municipalities/{slug}",
             get(api::municipalities::get),
         )
+        .route(
+            "/api/v1/municipalities/{slug}/participations",
+            get(api::participations::list),
+        )
+        .route("/api/v1/participations/{id}", get(api::participations::get))
+        .route(
+            "/api/v1/participations/{id}/results",
+            get(api::participations::results),
+        )
         .route("/api/openapi.json", get(api::openapi))
         .merge(participation::routes())
         .fallback(error::not_found)

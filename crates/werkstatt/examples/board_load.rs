@@ -682,6 +682,7 @@ async fn run(a: Args) -> Res<()> {
     });
 
     // Set-up: the moderator's workshop and board, the guests.
+    let rss_start = rss_mib(a.server_pid);
     let (m, m_csrf, code) = set_up(&a).await?;
     let m = Arc::new(m);
     let t = Instant::now();
@@ -728,6 +729,7 @@ async fn run(a: Args) -> Res<()> {
         .iter()
         .filter(|l| l.connected.load(Ordering::Acquire))
         .count();
+    let rss_streams = rss_mib(a.server_pid);
 
     // Reference: the raw round trip of /healthz while the clients idle.
     let mut rtt = vec![];
@@ -946,6 +948,12 @@ async fn run(a: Args) -> Res<()> {
         "participants joined (s to join all)",
         format!("{n} ({join_secs:.1} s)"),
     );
+    if let (Some(r0), Some(r1)) = (rss_start, rss_streams) {
+        line(
+            "server RSS before the set-up / with all streams open (MiB)",
+            format!("{r0:.1} / {r1:.1}"),
+        );
+    }
     line(
         "SSE clients connected",
         format!("{connected} / {n} (all within {connect_secs:.2} s)"),

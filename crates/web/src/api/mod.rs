@@ -2,6 +2,7 @@
 
 pub mod measures;
 pub mod municipalities;
+pub mod participations;
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -20,7 +21,12 @@ use utoipa::{OpenApi, ToSchema};
         municipalities::list,
         municipalities::get,
         measures::list,
-        measures::get
+        measures::get,
+        participations::list,
+        participations::get,
+        participations::results,
+        crate::participation::points::api_points,
+        crate::participation::ideas::api::list
     ),
     components(schemas(
         municipalities::MunicipalityDto,
@@ -28,6 +34,10 @@ use utoipa::{OpenApi, ToSchema};
         municipalities::SizeClassDto,
         measures::MeasureSummary,
         measures::MeasureDetail,
+        participations::ParticipationDto,
+        participations::ResultTable,
+        crate::participation::ideas::api::IdeaDto,
+        crate::participation::ideas::api::LinkedMeasure,
         ApiError,
         ApiFieldError
     ))

@@ -116,9 +116,11 @@ pub async fn load(db: &Db) -> Result<Vec<DemoAccount>, AppError> {
                 .await?
                 .map(|u| u.id);
         load_strategy(db, municipality_id, slug, coordinator).await?;
+        participation::load_participation(db, municipality_id, coordinator).await?;
     }
     Ok(accounts)
 }
 
+mod participation;
 mod strategy;
 pub use strategy::load_strategy;

@@ -30,6 +30,8 @@ pub struct DetailPage {
     pub origin: Option<(String, String)>,
     /// Workshops whose board cards became this measure: `(workshop id, title, card texts)`.
     pub workshop_origins: Vec<(i64, String, Vec<String>)>,
+    /// Participation contributions that fed this measure: `(participation id, title, item kind, item id)`.
+    pub participation_origins: Vec<(i64, String, String, i64)>,
     pub form: FormView,
     pub notice: Option<String>,
 }
@@ -143,7 +145,9 @@ pub async fn page(
             None => workshop_origins.push((wid, title, vec![text])),
         }
     }
+    let participation_origins = store::participation::links_to_measure(&state.db, rec.id).await?;
     Ok(DetailPage {
+        participation_origins,
         workshop_origins,
         ctx,
         city,

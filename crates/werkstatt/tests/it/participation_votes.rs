@@ -1,7 +1,458 @@
-//! (being built)
+//! Durable votes (issue 5): the real binary is killed (SIGKILL) in the middle of a stream of votes and
+//! restarted on the same database; every acknowledged vote is there, none is counted twice, and the totals
+//! and budgets agree with the vote rows.
 
-use crate::harness::Case;
+use crate::case;
+use crate::harness::{Case, TestApp};
+use crate::participation::format;
+use reqwest::{Client, StatusCode};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
 
 pub fn cases() -> Vec<Case> {
-    vec![]
+    vec![case!(acknowledged_votes_survive_a_kill_and_count_once)]
+}
+
+/// Concurrent clients; each votes for its own participants.
+const CLIENTS: usize = 64;
+/// Participants per client.
+const PER_CLIENT: usize = 2;
+/// Items (measures) of the voting; one point per person and item (not cumulative).
+const ITEMS: usize = 100;
+
+/// A `werkstatt serve` child process, killed when dropped.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
+}
+
+/// Start the binary on `database_url` and wait until `/healthz` answers.
+async fn start(database_url: &str, data_dir: &Path, log: &str) -> Server {
+    let port = free_port();
+    let log = std::fs::File::create(data_dir.join(log)).expect("log file");
+    let child = Command::new(env!("CARGO_BIN_EXE_werkstatt"))
+        .arg("serve")
+        .arg("--bind")
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .arg("--database-url")
+        .arg(database_url)
+        .env("RUST_LOG", "info,sqlx=warn")
+        .stdin(Stdio::null())
+        .stdout(Stdio::from(log.try_clone().expect("log")))
+        .stderr(Stdio::from(log))
+        .spawn()
+        .expect("start werkstatt serve");
+    let server = Server {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let c = Client::new();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        if let Ok(r) = c.get(format!("{}/healthz", server.base)).send().await
+            && r.status() == StatusCode::OK
+        {
+            return server;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "server did not answer /healthz within 20 s (see {})",
+            data_dir.display()
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+/// The URL the child process gets for the test's own database.
+async fn database_url(app: &TestApp) -> String {
+    match app.db.pool() {
+        store::Pool::Sqlite(_) => {
+            format!("sqlite:{}", app.tmp.path().join("werkstatt.db").display())
+        }
+        store::Pool::Postgres(p) => {
+            let schema: String = sqlx::query_scalar("SELECT current_schema()")
+                .fetch_one(p)
+                .await
+                .expect("schema");
+            let sep = if app.pg_url.contains('?') { '&' } else { '?' };
+            format!("{}{sep}options=-c%20search_path%3D{schema}", app.pg_url)
+        }
+    }
+}
+
+/// A participant as its browser: guest token (the `wk_part` cookie) and CSRF token (cookie and field).
+#[derive(Clone)]
+struct Person {
+    id: i64,
+    cookie: String,
+    csrf: String,
+}
+
+/// One vote (+1) over HTTP as the format page's script sends it.
+async fn vote(
+    c: &Client,
+    base: &str,
+    path: &str,
+    p: &Person,
+    item: i64,
+) -> reqwest::Result<(StatusCode, serde_json::Value)> {
+    let item = item.to_string();
+    let r = c
+        .post(format!("{base}{path}/punkte"))
+        .header("accept", "application/json")
+        .header("cookie", &p.cookie)
+        .form(&[
+            ("_csrf", p.csrf.as_str()),
+            ("item_kind", "massnahme"),
+            ("item_id", item.as_str()),
+            ("delta", "1"),
+        ])
+        .timeout(Duration::from_secs(10))
+        .send()
+        .await?;
+    let status = r.status();
+    let body = r.text().await?;
+    Ok((status, serde_json::from_str(&body).unwrap_or_default()))
+}
+
+/// What the clients saw.
+#[derive(Default)]
+struct Seen {
+    /// (participant, item) → acknowledged by the first server (true) or by the restarted one (false).
+    acked: BTreeMap<(i64, i64), bool>,
+    /// Requests without an answer: (participant, item, sent before the first server was gone).
+    failed: Vec<(i64, i64, bool)>,
+    /// Answers other than `{"ok":true}`.
+    refused: Vec<String>,
+}
+
+async fn rows_of(app: &TestApp, id: i64, sql: &str) -> Vec<(i64, i64, i64)> {
+    let sql = sqlx::AssertSqlSafe(sql.to_string());
+    match app.db.pool() {
+        store::Pool::Sqlite(p) => sqlx::query_as(sql)
+            .bind(id)
+            .fetch_all(p)
+            .await
+            .expect("query"),
+        store::Pool::Postgres(p) => sqlx::query_as(sql)
+            .bind(id)
+            .fetch_all(p)
+            .await
+            .expect("query"),
+    }
+}
+
+async fn acknowledged_votes_survive_a_kill_and_count_once(app: TestApp) {
+    // A published open point voting, one point per item, on ITEMS measures, with CLIENTS × PER_CLIENT guests
+    // (inserted directly: joining over HTTP is limited to 30 per address and hour).
+    let (_red, id, path) = format(&app, "punkte", "gast", &[("points", "100")]).await;
+    let city = store::municipalities::by_slug(&app.db, "arnsberg")
+        .await
+        .unwrap();
+    let status = store::measures::statuses(&app.db).await.unwrap()[0]
+        .status_key
+        .clone();
+    let mut items = Vec::new();
+    for i in 0..ITEMS {
+        let sheet = domain::measure::Sheet {
+            title: format!("Maßnahme {i}"),
+            visibility: Some(domain::visibility::Visibility::Oeffentlich),
+            ..Default::default()
+        };
+        let origin = store::measures::Origin {
+            measure_id: None,
+            template_id: None,
+            is_demo: false,
+        };
+        items.push(
+            store::measures::create(&app.db, city.id, &sheet, &status, None, origin)
+                .await
+                .unwrap(),
+        );
+    }
+    let chosen: Vec<(&str, i64)> = items.iter().map(|m| ("massnahme", *m)).collect();
+    store::participation::set_items(&app.db, id, &chosen)
+        .await
+        .unwrap();
+    let mut people = Vec::new();
+    for n in 0..CLIENTS * PER_CLIENT {
+        let token = format!("{n:04}{}", "t".repeat(60));
+        let p = store::participation::join_guest(&app.db, id, &store::tokens::hash_token(&token))
+            .await
+            .unwrap();
+        let csrf = format!("{n:064}");
+        people.push(Person {
+            id: p.id,
+            cookie: format!("wk_part={token}; wk_csrf={csrf}"),
+            csrf,
+        });
+    }
+
+    let url = database_url(&app).await;
+    let dir = app.tmp.path().join("child");
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut first = start(&url, &dir, "first.log").await;
+
+    // Bad input first: a vote for something that is not an item, and a vote without the CSRF token, change nothing.
+    let c = Client::new();
+    let (s, v) = vote(&c, &first.base, &path, &people[0], 987_654)
+        .await
+        .unwrap();
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "not an item: {v}");
+    let mut no_csrf = people[0].clone();
+    no_csrf.csrf = "1".repeat(64);
+    let (s, _) = vote(&c, &first.base, &path, &no_csrf, items[0])
+        .await
+        .unwrap();
+    assert_eq!(s, StatusCode::FORBIDDEN, "wrong CSRF token");
+    assert_eq!(app.count("participation_votes").await, 0);
+
+    // CLIENTS clients vote +1 on distinct (participant, item) pairs; the servers' address is in a watch
+    // channel. A request without an answer is recorded and its pair never sent again; the client then waits
+    // for the next server.
+    let (addr_tx, addr_rx) = watch::channel((0u32, first.base.clone()));
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let dead_at: Arc<Mutex<Option<Instant>>> = Arc::new(Mutex::new(None));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut clients = tokio::task::JoinSet::new();
+    for k in 0..CLIENTS {
+        let mine: Vec<Person> = people[k * PER_CLIENT..(k + 1) * PER_CLIENT].to_vec();
+        let (items, path, seen, dead_at, stop) = (
+            items.clone(),
+            path.clone(),
+            seen.clone(),
+            dead_at.clone(),
+            stop.clone(),
+        );
+        let mut addr = addr_rx.clone();
+        clients.spawn(async move {
+            let c = Client::builder().tcp_nodelay(true).build().unwrap();
+            // Each client walks its pairs in its own order, so the items' totals change concurrently.
+            let pairs = (0..ITEMS * PER_CLIENT)
+                .map(|j| (&mine[j % PER_CLIENT], items[(j / PER_CLIENT + k) % ITEMS]));
+            for (p, item) in pairs {
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    break;
+                }
+                let (generation, base) = addr.borrow().clone();
+                let sent = Instant::now();
+                match vote(&c, &base, &path, p, item).await {
+                    Ok((s, v)) if s == StatusCode::OK && v["ok"] == true => {
+                        seen.lock()
+                            .unwrap()
+                            .acked
+                            .insert((p.id, item), generation == 0);
+                    }
+                    Ok((s, v)) => seen.lock().unwrap().refused.push(format!("{s} {v}")),
+                    Err(_) => {
+                        let before = dead_at.lock().unwrap().is_none_or(|t| sent < t);
+                        seen.lock().unwrap().failed.push((p.id, item, before));
+                        // Wait for the restarted server (or the end).
+                        let _ = tokio::time::timeout(
+                            Duration::from_secs(20),
+                            addr.wait_for(|(g, _)| *g > generation),
+                        )
+                        .await;
+                    }
+                }
+            }
+        });
+    }
+
+    // Let the votes flow, then kill the server in the middle of them.
+    let t = Instant::now();
+    while seen.lock().unwrap().acked.len() < 300 && t.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    first.child.kill().expect("SIGKILL");
+    first.child.wait().expect("reaped");
+    *dead_at.lock().unwrap() = Some(Instant::now());
+    let acked_at_kill = seen.lock().unwrap().acked.len();
+
+    // Restart on the same database; the clients go on there for a while.
+    let second = start(&url, &dir, "second.log").await;
+    addr_tx.send_replace((1, second.base.clone()));
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    while clients.join_next().await.is_some() {}
+    let seen = std::mem::take(&mut *seen.lock().unwrap());
+
+    let acked_first = seen.acked.values().filter(|f| **f).count();
+    let acked_second = seen.acked.len() - acked_first;
+    let in_flight: BTreeSet<(i64, i64)> = seen
+        .failed
+        .iter()
+        .filter(|f| f.2)
+        .map(|f| (f.0, f.1))
+        .collect();
+    let never_arrived: BTreeSet<(i64, i64)> = seen
+        .failed
+        .iter()
+        .filter(|f| !f.2)
+        .map(|f| (f.0, f.1))
+        .collect();
+    let rows: Vec<(i64, i64, i64)> = rows_of(
+        &app,
+        id,
+        "SELECT participant_id, item_id, points FROM participation_votes WHERE participation_id = $1 ORDER BY participant_id, item_id",
+    )
+    .await;
+    let row_set: BTreeSet<(i64, i64)> = rows.iter().map(|r| (r.0, r.1)).collect();
+    eprintln!(
+        "crash test ({:?}): acknowledged {} ({acked_first} before the kill, {acked_at_kill} seen at the kill, {acked_second} after the restart), \
+         rows {}, in flight at the kill {}, sent to the dead server {}",
+        app.backend,
+        seen.acked.len(),
+        rows.len(),
+        in_flight.len(),
+        never_arrived.len()
+    );
+    assert!(
+        seen.refused.is_empty(),
+        "every answered vote was accepted: {:?}",
+        &seen.refused[..seen.refused.len().min(5)]
+    );
+    assert!(acked_first >= 300, "votes flowed before the kill");
+    assert!(acked_second > 0, "the restarted server takes votes");
+    assert!(!in_flight.is_empty(), "the kill hit votes in flight");
+    // Every acknowledged vote is there, once (the primary key makes a second row impossible, and no row
+    // holds more than the one point allowed).
+    let missing: Vec<_> = seen.acked.keys().filter(|k| !row_set.contains(k)).collect();
+    assert!(missing.is_empty(), "acknowledged votes lost: {missing:?}");
+    assert_eq!(row_set.len(), rows.len());
+    assert!(
+        rows.iter().all(|r| r.2 == 1),
+        "one point per person and item"
+    );
+    // Rows beyond the acknowledged ones are votes that were in flight at the kill, no others.
+    let extra: Vec<_> = row_set
+        .iter()
+        .filter(|k| !seen.acked.contains_key(k))
+        .collect();
+    assert!(
+        extra.iter().all(|k| in_flight.contains(k)),
+        "rows that no request in flight explains: {extra:?}"
+    );
+    assert!(rows.len() - seen.acked.len() <= in_flight.len());
+    assert!(
+        never_arrived.iter().all(|k| !row_set.contains(k)),
+        "a request sent to the dead server was counted"
+    );
+
+    // A person whose vote got no answer sends it again: counted once either way.
+    let c = Client::new();
+    let person = |pid: i64| people.iter().find(|p| p.id == pid).unwrap();
+    for (pid, item) in in_flight.iter().chain(seen.acked.keys().take(5)) {
+        let (s, v) = vote(&c, &second.base, &path, person(*pid), *item)
+            .await
+            .unwrap();
+        if row_set.contains(&(*pid, *item)) {
+            assert_eq!(
+                s,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "a vote that was committed is not counted again"
+            );
+            assert_eq!(v["code"], "err-vote-item-limit");
+        } else {
+            assert_eq!(
+                (s, v["ok"].as_bool()),
+                (StatusCode::OK, Some(true)),
+                "an uncommitted vote can be sent again"
+            );
+        }
+    }
+    let rows: Vec<(i64, i64, i64)> = rows_of(
+        &app,
+        id,
+        "SELECT participant_id, item_id, points FROM participation_votes WHERE participation_id = $1",
+    )
+    .await;
+    let expected: BTreeSet<(i64, i64)> = seen
+        .acked
+        .keys()
+        .copied()
+        .chain(in_flight.iter().copied())
+        .collect();
+    assert_eq!(
+        rows.iter().map(|r| (r.0, r.1)).collect::<BTreeSet<_>>(),
+        expected
+    );
+
+    // Totals and budgets agree with the rows.
+    let tallies: Vec<(i64, i64, i64)> = rows_of(
+        &app,
+        id,
+        "SELECT item_id, points, voters FROM participation_tallies WHERE participation_id = $1",
+    )
+    .await;
+    let mut per_item: BTreeMap<i64, i64> = BTreeMap::new();
+    let mut per_person: BTreeMap<i64, i64> = BTreeMap::new();
+    for r in &rows {
+        *per_item.entry(r.1).or_default() += r.2;
+        *per_person.entry(r.0).or_default() += r.2;
+    }
+    for (item, points, voters) in &tallies {
+        let n = per_item.get(item).copied().unwrap_or(0);
+        assert_eq!((*points, *voters), (n, n), "totals of item {item}");
+    }
+    assert_eq!(
+        tallies.iter().filter(|t| t.1 > 0).count(),
+        per_item.len(),
+        "every voted item has its total"
+    );
+    let budgets: Vec<(i64, i64, i64)> = rows_of(
+        &app,
+        id,
+        "SELECT b.participant_id, b.used, b.max_points FROM participation_budgets b \
+         JOIN participants p ON p.id = b.participant_id WHERE p.participation_id = $1",
+    )
+    .await;
+    for (pid, used, max) in &budgets {
+        assert_eq!(
+            *used,
+            per_person.get(pid).copied().unwrap_or(0),
+            "budget of participant {pid}"
+        );
+        assert!(used <= max);
+    }
+    assert_eq!(budgets.iter().filter(|b| b.1 > 0).count(), per_person.len());
+
+    // The restarted server's public totals say the same.
+    let api: serde_json::Value = c
+        .get(format!("{}/api/v1/participations/{id}/points", second.base))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let api_total: i64 = api["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["points"].as_i64().unwrap())
+        .sum();
+    assert_eq!(api_total, rows.len() as i64);
+    drop(second);
 }
