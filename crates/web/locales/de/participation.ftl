@@ -97,3 +97,5 @@ err-vote-refused = Diese Stimme konnte nicht gezählt werden.
 err-vote-no-points-left = Sie haben alle Punkte vergeben.
 err-vote-item-limit = Auf diesen Eintrag dürfen Sie nicht mehr Punkte geben.
 err-vote-nothing-to-take-back = Hier haben Sie keinen Punkt, den Sie zurücknehmen könnten.
+measure-benefit-heading = Nutzwertanalyse
+measure-benefit-scores = Nutzen / Aufwand:

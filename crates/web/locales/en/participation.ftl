@@ -97,3 +97,5 @@ err-vote-refused = This vote could not be counted.
 err-vote-no-points-left = You have given all your points.
 err-vote-item-limit = You may not give more points to this item.
 err-vote-nothing-to-take-back = You have no point here to take back.
+measure-benefit-heading = Benefit analysis
+measure-benefit-scores = Benefit / effort:

@@ -26,7 +26,8 @@ use utoipa::{OpenApi, ToSchema};
         participations::get,
         participations::results,
         crate::participation::points::api_points,
-        crate::participation::ideas::api::list
+        crate::participation::ideas::api::list,
+        crate::participation::benefit::api::benefit
     ),
     components(schemas(
         municipalities::MunicipalityDto,
@@ -38,6 +39,15 @@ use utoipa::{OpenApi, ToSchema};
         participations::ResultTable,
         crate::participation::ideas::api::IdeaDto,
         crate::participation::ideas::api::LinkedMeasure,
+        crate::participation::benefit::api::BenefitResults,
+        crate::participation::benefit::api::BenefitCriterion,
+        crate::participation::benefit::api::BenefitGroupWeight,
+        crate::participation::benefit::api::BenefitMeasure,
+        crate::participation::benefit::api::BenefitKo,
+        crate::participation::benefit::api::BenefitGroupScore,
+        crate::participation::benefit::api::BenefitSensitivity,
+        crate::participation::benefit::api::BenefitVariation,
+        crate::participation::benefit::api::BenefitSensitivityRow,
         ApiError,
         ApiFieldError
     ))

@@ -32,11 +32,20 @@ pub struct DetailPage {
     pub workshop_origins: Vec<(i64, String, Vec<String>)>,
     /// Participation contributions that fed this measure: `(participation id, title, item kind, item id)`.
     pub participation_origins: Vec<(i64, String, String, i64)>,
+    /// Benefit analyses written back to this measure: `(participation id, title, benefit, effort, quadrant)`.
+    pub benefit: Vec<(i64, String, f64, f64, String)>,
     pub form: FormView,
     pub notice: Option<String>,
 }
 
 impl DetailPage {
+    /// German label of a stored portfolio quadrant.
+    pub fn quadrant(&self, q: &str) -> String {
+        domain::benefit::Quadrant::parse(q)
+            .map(|q| q.label().to_string())
+            .unwrap_or_else(|| q.to_string())
+    }
+
     pub fn date(&self, iso: &Option<String>) -> String {
         iso.as_deref()
             .map(domain::values::german_date)
@@ -146,7 +155,9 @@ pub async fn page(
         }
     }
     let participation_origins = store::participation::links_to_measure(&state.db, rec.id).await?;
+    let benefit = store::benefit::writebacks_for_measure(&state.db, rec.id).await?;
     Ok(DetailPage {
+        benefit,
         participation_origins,
         workshop_origins,
         ctx,

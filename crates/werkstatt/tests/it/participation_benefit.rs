@@ -148,7 +148,7 @@ async fn results_json(app: &TestApp, c: &Client, id: i64) -> Value {
 }
 
 /// The API's entry for a measure.
-fn measure<'a>(v: &'a Value, id: i64) -> &'a Value {
+fn measure(v: &Value, id: i64) -> &Value {
     v["measures"]
         .as_array()
         .unwrap()
