@@ -128,18 +128,6 @@ pub fn measures_xlsx(rows: &[MeasureRow]) -> Result<Vec<u8>, ExportError> {
     Ok(workbook.save_to_buffer()?)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn formulas_are_neutralised() {
-        assert_eq!(neutralise_formula("=1+1"), "'=1+1");
-        assert_eq!(neutralise_formula("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(neutralise_formula("Radweg"), "Radweg");
-    }
-}
-
 /// Any table as CSV (same conventions as [`measures_csv`]: BOM, `;`, CRLF, formulas neutralised).
 pub fn table_csv(header: &[String], rows: &[Vec<String>]) -> Result<Vec<u8>, ExportError> {
     let mut writer = csv::WriterBuilder::new()
@@ -188,4 +176,17 @@ pub fn table_xlsx(
         }
     }
     Ok(workbook.save_to_buffer()?)
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        assert_eq!(neutralise_formula("=1+1"), "'=1+1");
+        assert_eq!(neutralise_formula("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(neutralise_formula("Radweg"), "Radweg");
+    }
 }

@@ -223,7 +223,9 @@ impl Writer {
                     }
                 }
                 let ops: Vec<VoteOp> = jobs.iter().map(|(op, _)| op.clone()).collect();
+                let t0 = std::time::Instant::now();
                 let result = apply_batch(&db, &ops).await;
+                tracing::info!(target: "votes_timing", batch = ops.len(), us = t0.elapsed().as_micros() as u64, "batch");
                 match result {
                     Ok(results) => {
                         for ((_, reply), r) in jobs.drain(..).zip(results) {

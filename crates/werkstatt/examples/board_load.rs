@@ -602,8 +602,8 @@ struct Phase {
     cards: usize,
     votes: usize,
     mod_cards: usize,
-    /// CPU seconds used during the phase by the server (if its pid is known) and by this program.
-    cpu: (Option<f64>, Option<f64>),
+    /// CPU seconds used during the phase: server (if its pid is known), this program, the whole machine.
+    cpu: Cpu,
     /// The server's resident memory once the phase's events were delivered (MiB).
     rss: Option<f64>,
 }
@@ -634,18 +634,40 @@ fn cpu_secs(pid: Option<u32>) -> Option<f64> {
     Some(ticks as f64 / 100.0)
 }
 
-type Cpu = (Option<f64>, Option<f64>);
-
-/// CPU seconds of (server, this program) so far.
-fn cpu_now(server: Option<u32>) -> Cpu {
-    (server.and_then(|p| cpu_secs(Some(p))), cpu_secs(None))
+/// Busy CPU time of the whole machine in seconds (all processes, `/proc/stat`), and its number of cores.
+fn machine_secs() -> Option<(f64, usize)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let first = stat.lines().next()?;
+    let f: Vec<u64> = first
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal
+    let busy = f.first()? + f.get(1)? + f.get(2)? + f.get(5)? + f.get(6)? + f.get(7)?;
+    let cores = stat
+        .lines()
+        .filter(|l| l.starts_with("cpu") && !l.starts_with("cpu "))
+        .count();
+    Some((busy as f64 / 100.0, cores))
 }
 
-/// CPU seconds of (server, this program) since `start`.
+/// CPU seconds of the server, this program and the whole machine.
+type Cpu = (Option<f64>, Option<f64>, Option<f64>);
+
+fn cpu_now(server: Option<u32>) -> Cpu {
+    (
+        server.and_then(|p| cpu_secs(Some(p))),
+        cpu_secs(None),
+        machine_secs().map(|m| m.0),
+    )
+}
+
+/// CPU seconds used since `start`.
 fn cpu_since(server: Option<u32>, start: Cpu) -> Cpu {
     let d = |a: Option<f64>, b: Option<f64>| Some(a? - b?);
     let now = cpu_now(server);
-    (d(now.0, start.0), d(now.1, start.1))
+    (d(now.0, start.0), d(now.1, start.1), d(now.2, start.2))
 }
 
 fn line(label: &str, value: impl std::fmt::Display) {
@@ -1057,7 +1079,8 @@ async fn run(a: Args) -> Res<()> {
             "  acknowledged writes seen by no client / by only some",
             format!("{lost} / {not_all}"),
         );
-        let cpu = |c: Option<f64>| c.map_or("?".to_string(), |c| format!("{c:.1} s"));
+        let cpu = |c: Option<f64>| c.map_or("?".to_string(), |c| format!("{c:.1}"));
+        let cores = machine_secs().map_or(0, |m| m.1);
         let per_write = match ph.cpu.0 {
             Some(c) if acked > 0 => format!(", {:.2} ms per write", c * 1000.0 / acked as f64),
             _ => String::new(),
@@ -1066,11 +1089,13 @@ async fn run(a: Args) -> Res<()> {
             line("  server RSS after the phase (MiB)", format!("{r:.1}"));
         }
         line(
-            "  CPU: server / load generator (2 cores available)",
+            "  CPU s: server / load generator / whole machine",
             format!(
-                "{} / {} of {secs:.1} s wall{per_write}",
+                "{} / {} / {} of {:.1} ({cores} cores × {secs:.1} s){per_write}",
                 cpu(ph.cpu.0),
-                cpu(ph.cpu.1)
+                cpu(ph.cpu.1),
+                cpu(ph.cpu.2),
+                cores as f64 * secs
             ),
         );
     }

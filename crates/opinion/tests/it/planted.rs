@@ -64,7 +64,11 @@ fn shape() -> impl Strategy<Value = Planted> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: 20000,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn planted_groups_are_recovered(shape in shape()) {
@@ -75,8 +79,13 @@ proptest! {
         for p in &a.participants {
             prop_assert_eq!(p.group.is_some(), p.votes >= 7, "clustered exactly with 7 votes or more");
         }
-        let ari = adjusted_rand_index(&found, &truth);
-        prop_assert!(ari >= 0.9, "adjusted Rand index {ari}");
+        // At least 90 % of the clustered participants are in the found group that matches their planted one.
+        let owner = majority(&found, &truth, a.k, shape.groups);
+        let matched = found.iter().zip(&truth).filter(|(f, t)| owner[**f] == **t).count();
+        prop_assert!(
+            matched * 10 >= found.len() * 9,
+            "{matched} of {} matched, adjusted Rand index {}", found.len(), adjusted_rand_index(&found, &truth)
+        );
 
         // Every planted consensus statement is found as agreed consensus.
         for s in &data.consensus {
@@ -86,7 +95,6 @@ proptest! {
             );
         }
         // Representative statements agree with the planted opinions of the group they describe.
-        let owner = majority(&found, &truth, a.k, shape.groups);
         for g in &a.groups {
             prop_assert!(!g.representative.is_empty());
             for r in &g.representative {

@@ -141,6 +141,8 @@ fn arbitrary_conversation() -> impl Strategy<Value = Conversation> {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
+
     #[test]
     fn any_conversation_round_trips(c in arbitrary_conversation()) {
         let (comments, votes) = write(&c);

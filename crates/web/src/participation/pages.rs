@@ -255,6 +255,8 @@ pub struct ShowPage {
 #[serde(default)]
 pub struct ShowQuery {
     ok: String,
+    /// From the QR code on a printed access-code sheet: pre-fills the code field.
+    code: String,
 }
 
 pub async fn show(
@@ -266,7 +268,8 @@ pub async fn show(
 ) -> Result<Response, AppError> {
     let f = Format::load(&state, &ctx, &jar, &slug, id).await?;
     let notice = (!q.ok.is_empty()).then(|| ctx.tk("participation-ok-", &q.ok));
-    show_page(&state, ctx, f, FormView::new(), notice, StatusCode::OK).await
+    let form = FormView::new().with("code", q.code.trim());
+    show_page(&state, ctx, f, form, notice, StatusCode::OK).await
 }
 
 /// The format's page; also used to answer a refused form post (with the message and the values kept).

@@ -374,6 +374,10 @@ async fn access_codes_are_single_use_even_in_parallel(app: TestApp) {
         )
         .await;
     assert!(r.text().await.unwrap().contains("bereits verwendet"));
+    // The QR code on the sheet opens the page with the code filled in.
+    let plain = codes[1].replace('-', "");
+    let (_, page) = app.get_text(&app.client(), &format!("{path}?code={plain}")).await;
+    assert!(page.contains(&format!("value=\"{plain}\"")), "code pre-filled");
     // Accounts need a code too.
     app.user("buerger@x.de", None, &[]).await;
     let b = app.login("buerger@x.de").await;
