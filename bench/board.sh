@@ -59,6 +59,6 @@ run sqlite
 
 if [ -n "${BENCH_PG_URL:-}" ]; then
   pg_db=bench_board
-  psql "$BENCH_PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $pg_db" -c "CREATE DATABASE $pg_db" >/dev/null
+  PGOPTIONS="-c client_min_messages=warning" psql "$BENCH_PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $pg_db" -c "CREATE DATABASE $pg_db" >/dev/null
   DATABASE_URL="$BENCH_PG_URL/$pg_db" run postgres
 fi

@@ -131,6 +131,9 @@ pub fn choose(
     }
 }
 
+/// Lloyd's iterations stop when the centres moved less than this, squared and relative to the spread.
+const KMEANS_TOLERANCE: f64 = 1e-6;
+
 /// One k-means result.
 #[derive(Debug, Clone)]
 struct KMeans {
@@ -212,7 +215,13 @@ fn kmeans_pp(points: &[[f64; 2]], k: usize, rng: &mut ChaCha8Rng) -> Vec<[f64; 2
 fn kmeans(points: &[[f64; 2]], mut centres: Vec<[f64; 2]>, max_iterations: usize) -> KMeans {
     let k = centres.len();
     let mut assign = vec![u32::MAX; points.len()];
+    // Stop also when the centres have (almost) stopped moving, relative to the spread of the points (as
+    // scikit-learn does): without clear groups, the last few points can otherwise swap back and forth
+    // for many iterations.
+    let centre = mean(points);
+    let spread = points.iter().map(|&p| dist2(p, centre)).sum::<f64>() / points.len() as f64;
     for _ in 0..max_iterations.max(1) {
+        let before = centres.clone();
         let mut changed = false;
         let mut sum = vec![[0.0f64; 2]; k];
         let mut count = vec![0usize; k];
@@ -239,7 +248,8 @@ fn kmeans(points: &[[f64; 2]], mut centres: Vec<[f64; 2]>, max_iterations: usize
                 changed = true;
             }
         }
-        if !changed {
+        let shift: f64 = before.iter().zip(&centres).map(|(&a, &b)| dist2(a, b)).sum();
+        if !changed || shift <= KMEANS_TOLERANCE * spread {
             break;
         }
     }

@@ -108,7 +108,7 @@ impl Default for Options {
     fn default() -> Self {
         Self {
             max_k: 5,
-            seed: 0x5eed_0f_0919,
+            seed: 0x0919_5EED,
             min_votes: 7,
             min_clustered: 15,
             pca_max_iterations: 200,

@@ -85,19 +85,13 @@ pub fn principal_components(m: &VoteMatrix, o: &Options, previous: Option<&Compo
         iterations = it;
         let z = multiply(m, &centred, &v);
         // Rayleigh–Ritz: eigenpairs of the small matrix Vᵀ(AᵀA)V.
-        let mut h = vec![vec![0.0; b]; b];
-        for i in 0..b {
-            for j in 0..b {
-                h[i][j] = dot(&v[i], &z[j]);
-            }
-        }
-        for i in 0..b {
-            for j in 0..i {
-                let s = (h[i][j] + h[j][i]) / 2.0;
-                h[i][j] = s;
-                h[j][i] = s;
-            }
-        }
+        let h: Vec<Vec<f64>> = (0..b)
+            .map(|i| {
+                (0..b)
+                    .map(|j| (dot(&v[i], &z[j]) + dot(&v[j], &z[i])) / 2.0)
+                    .collect()
+            })
+            .collect();
         let (theta, q) = symmetric_eigen(h);
         let ritz: Vec<Vec<f64>> = (0..b).map(|k| combine(&v, &q, k)).collect();
         let image: Vec<Vec<f64>> = (0..b).map(|k| combine(&z, &q, k)).collect();
@@ -333,15 +327,16 @@ fn symmetric_eigen(mut a: Vec<Vec<f64>>) -> (Vec<f64>, Vec<Vec<f64>>) {
                 let t = if theta == 0.0 { 1.0 } else { t };
                 let c = 1.0 / (t * t + 1.0).sqrt();
                 let s = t * c;
-                for k in 0..n {
-                    let (akp, akr) = (a[k][p], a[k][r]);
-                    a[k][p] = c * akp - s * akr;
-                    a[k][r] = s * akp + c * akr;
+                for row in a.iter_mut() {
+                    let (akp, akr) = (row[p], row[r]);
+                    row[p] = c * akp - s * akr;
+                    row[r] = s * akp + c * akr;
                 }
-                for k in 0..n {
-                    let (apk, ark) = (a[p][k], a[r][k]);
-                    a[p][k] = c * apk - s * ark;
-                    a[r][k] = s * apk + c * ark;
+                let (low, high) = a.split_at_mut(r);
+                for (x, y) in low[p].iter_mut().zip(high[0].iter_mut()) {
+                    let (apk, ark) = (*x, *y);
+                    *x = c * apk - s * ark;
+                    *y = s * apk + c * ark;
                 }
                 for row in q.iter_mut() {
                     let (qp, qr) = (row[p], row[r]);

@@ -108,7 +108,11 @@ pub fn planted(p: &Planted) -> PlantedConversation {
             let j = rng.random_range(i..p.statements);
             order.swap(i, j);
             let s = order[i];
-            let opinion = if s < consensus { 1 } else { stance(g, owner(s)) };
+            let opinion = if s < consensus {
+                1
+            } else {
+                stance(g, owner(s))
+            };
             let value = if opinion == 0 || rng.random_bool(p.noise.clamp(0.0, 1.0)) {
                 rng.random_range(-1..=1)
             } else {

@@ -274,7 +274,10 @@ pub async fn submit(db: &Db, r: &Response) -> StoreResult<Result<(), Refused>> {
 }
 
 /// Store many responses in one transaction, each in its own savepoint (a refused one is rolled back
-/// alone). For imports and benchmarks; the web form uses [`submit`].
+/// alone). For imports; the web form uses [`submit`]. On PostgreSQL every response writes a new version of
+/// the survey's count rows, and versions written inside one transaction cannot be pruned before it commits:
+/// keep batches small (or vacuum `survey_counts` afterwards), else reading the counts slows down until
+/// autovacuum has run. One transaction per response keeps every update HOT and the table at its size.
 pub async fn submit_many(db: &Db, rs: &[Response]) -> StoreResult<Vec<Result<(), Refused>>> {
     let mut out = Vec::with_capacity(rs.len());
     in_tx!(db, tx => {

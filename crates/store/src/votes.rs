@@ -8,6 +8,7 @@
 //! vote tables, the budget a CHECK constraint, so several nodes writing at once cannot break either.
 
 use crate::{Db, DbKind, StoreError, StoreResult, now_secs};
+use std::collections::{BTreeMap, HashMap};
 use tokio::sync::{mpsc, oneshot};
 
 /// One change a participant asks for.
@@ -169,29 +170,378 @@ macro_rules! apply_one {
     }};
 }
 
-/// Apply votes in one transaction, each in its own savepoint. Refusals are per vote; a database failure
-/// fails the whole batch (nothing committed, every caller gets the error).
+/// The fields of a point vote, for the batched path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct PointOp {
+    participation_id: i64,
+    participant_id: i64,
+    item_kind: &'static str,
+    item_id: i64,
+    delta: i64,
+    budget: i64,
+    max_per_item: i64,
+}
+
+impl PointOp {
+    fn of(op: &VoteOp) -> Option<PointOp> {
+        match op {
+            VoteOp::Points { participation_id, participant_id, item_kind, item_id, delta, budget, max_per_item } => Some(PointOp {
+                participation_id: *participation_id,
+                participant_id: *participant_id,
+                item_kind,
+                item_id: *item_id,
+                delta: if *delta > 0 { 1 } else { -1 },
+                budget: *budget,
+                max_per_item: *max_per_item,
+            }),
+            _ => None,
+        }
+    }
+}
+
+fn item_kind(k: &str) -> Option<&'static str> {
+    match k {
+        "massnahme" => Some("massnahme"),
+        "idee" => Some("idee"),
+        _ => None,
+    }
+}
+
+/// (participant, item kind, item)
+type PairKey = (i64, &'static str, i64);
+/// (participation, item kind, item)
+type ItemKey = (i64, &'static str, i64);
+
+/// What the batched path read before deciding: budgets `(max_points, used)` and vote rows
+/// `(points, max_per_item)` of the batch's participants.
+#[derive(Default)]
+struct Current {
+    budgets: HashMap<i64, (i64, i64)>,
+    votes: HashMap<PairKey, (i64, i64)>,
+}
+
+/// The decisions for a batch of point votes and the net changes that write them.
+#[derive(Default, Debug, PartialEq)]
+struct Plan {
+    /// Per vote, in order: refused, or accepted (as its op).
+    decisions: Vec<Result<PointOp, Refused>>,
+    /// (participant, max_points for a new row, net change of `used`); new rows and changed ones only.
+    budgets: Vec<(i64, i64, i64)>,
+    /// New vote rows: (participation, participant, kind, item, points, max_per_item).
+    inserts: Vec<(i64, i64, &'static str, i64, i64, i64)>,
+    /// Changed rows, by net change: (participant, kind, item, points before).
+    updates: BTreeMap<i64, Vec<(i64, &'static str, i64, i64)>>,
+    /// Rows whose last point was taken back: (participant, kind, item, points before).
+    deletes: Vec<(i64, &'static str, i64, i64)>,
+    /// Totals touched: (participation, kind, item, net points, net voters).
+    tallies: Vec<(i64, &'static str, i64, i64, i64)>,
+}
+
+/// Decide a batch of point votes in arrival order by the rules the constraints enforce (budget: `used ≤
+/// max_points`; per item: `points ≤ max_per_item`; taking back needs a point), starting from `cur`.
+fn plan(ops: &[PointOp], cur: &Current) -> Plan {
+    // participant → (max_points, used, used before, row existed, any vote accepted)
+    let mut budgets: BTreeMap<i64, (i64, i64, i64, bool, bool)> = BTreeMap::new();
+    // pair → (points, max_per_item, points before, row existed, participation, any vote accepted)
+    let mut votes: BTreeMap<PairKey, (i64, i64, i64, bool, i64, bool)> = BTreeMap::new();
+    let mut tallies: BTreeMap<ItemKey, (i64, i64)> = BTreeMap::new();
+    let mut decisions = Vec::with_capacity(ops.len());
+    for op in ops {
+        let b = budgets.entry(op.participant_id).or_insert_with(|| match cur.budgets.get(&op.participant_id) {
+            Some(&(max, used)) => (max, used, used, true, false),
+            None => (op.budget, 0, 0, false, false),
+        });
+        let key = (op.participant_id, op.item_kind, op.item_id);
+        let v = votes.entry(key).or_insert_with(|| match cur.votes.get(&key) {
+            Some(&(points, max)) => (points, max, points, true, op.participation_id, false),
+            None => (0, op.max_per_item, 0, false, op.participation_id, false),
+        });
+        let voters;
+        if op.delta > 0 {
+            if b.1 + 1 > b.0 {
+                decisions.push(Err("err-vote-no-points-left"));
+                continue;
+            }
+            let max = if v.0 == 0 { op.max_per_item } else { v.1 };
+            if v.0 + 1 > max {
+                decisions.push(Err("err-vote-item-limit"));
+                continue;
+            }
+            v.1 = max;
+            v.0 += 1;
+            b.1 += 1;
+            voters = if v.0 == 1 { 1 } else { 0 };
+        } else {
+            if v.0 == 0 {
+                decisions.push(Err("err-vote-nothing-to-take-back"));
+                continue;
+            }
+            v.0 -= 1;
+            b.1 -= 1;
+            voters = if v.0 == 0 { -1 } else { 0 };
+        }
+        b.4 = true;
+        v.5 = true;
+        let t = tallies.entry((op.participation_id, op.item_kind, op.item_id)).or_default();
+        t.0 += op.delta;
+        t.1 += voters;
+        decisions.push(Ok(*op));
+    }
+    let mut p = Plan { decisions, ..Default::default() };
+    for (pid, (max, used, before, existed, touched)) in budgets {
+        if touched && (!existed || used != before) {
+            p.budgets.push((pid, max, used - before));
+        }
+    }
+    for ((pid, kind, item), (points, max, before, existed, participation, touched)) in votes {
+        match (touched, existed, points) {
+            (false, _, _) | (true, false, 0) => {}
+            (true, false, _) => p.inserts.push((participation, pid, kind, item, points, max)),
+            (true, true, 0) => p.deletes.push((pid, kind, item, before)),
+            (true, true, _) if points != before => {
+                p.updates.entry(points - before).or_default().push((pid, kind, item, before))
+            }
+            _ => {}
+        }
+    }
+    p.tallies = tallies.into_iter().map(|((pn, k, i), (d, v))| (pn, k, i, d, v)).collect();
+    p
+}
+
+/// What each vote of a batch answers, given the totals and budgets after the whole batch (as the database
+/// returned them): walking backwards, each accepted vote sees the values before the later votes.
+fn answers(
+    p: &Plan,
+    mut totals: HashMap<ItemKey, i64>,
+    mut used: HashMap<i64, i64>,
+) -> Vec<Result<Counted, Refused>> {
+    let mut out: Vec<Result<Counted, Refused>> = Vec::with_capacity(p.decisions.len());
+    for d in p.decisions.iter().rev() {
+        match d {
+            Err(r) => out.push(Err(r)),
+            Ok(op) => {
+                let t = totals.entry((op.participation_id, op.item_kind, op.item_id)).or_default();
+                let u = used.entry(op.participant_id).or_default();
+                out.push(Ok(Counted { total: *t, remaining: Some(op.budget - *u) }));
+                *t -= op.delta;
+                *u -= op.delta;
+            }
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// Chunk sizes for `n` rows: as many `cap` as fit, then the binary digits of the rest (few distinct
+/// statement texts, so that prepared statements are reused).
+fn chunk_sizes(mut n: usize, cap: usize) -> Vec<usize> {
+    let mut out = vec![];
+    while n >= cap {
+        out.push(cap);
+        n -= cap;
+    }
+    let mut bit = cap / 2;
+    while bit > 0 {
+        if n & bit != 0 {
+            out.push(bit);
+        }
+        bit /= 2;
+    }
+    out
+}
+
+fn chunks<T>(rows: &[T], cap: usize) -> Vec<&[T]> {
+    let mut out = vec![];
+    let mut at = 0;
+    for n in chunk_sizes(rows.len(), cap) {
+        out.push(&rows[at..at + n]);
+        at += n;
+    }
+    out
+}
+
+/// `rows` rows of `cols` placeholders each, numbered from `first`, joined with `sep`; `row` formats one row
+/// from its first placeholder number (`($1, $2, $3), ($4, $5, $6)`).
+fn rows_sql(rows: usize, cols: usize, first: usize, sep: &str, row: impl Fn(usize) -> String) -> String {
+    (0..rows).map(|r| row(first + r * cols)).collect::<Vec<_>>().join(sep)
+}
+
+/// The batch went stale under us (another node wrote the same rows): use the per-vote path.
+const STALE: &str = "votes changed concurrently";
+
+/// Read, decide, write: the batched path for point votes. Evaluates to the answers, or an error after which
+/// the caller rolls back to its savepoint.
+macro_rules! apply_points {
+    ($tx:ident, $ops:expr) => {{
+        let ops: &[PointOp] = $ops;
+        let r: Result<Vec<Result<Counted, Refused>>, StoreError> = async {
+            let mut cur = Current::default();
+            let mut pids: Vec<i64> = ops.iter().map(|o| o.participant_id).collect();
+            pids.sort_unstable();
+            pids.dedup();
+            for c in chunks(&pids, 512) {
+                let list = rows_sql(c.len(), 1, 1, ", ", |n| format!("${n}"));
+                let sql = format!("SELECT participant_id, max_points, used FROM participation_budgets WHERE participant_id IN ({list})");
+                let mut q = sqlx::query_as::<_, (i64, i64, i64)>(sqlx::AssertSqlSafe(sql));
+                for p in c {
+                    q = q.bind(*p);
+                }
+                for (p, max, used) in q.fetch_all(&mut *$tx).await? {
+                    cur.budgets.insert(p, (max, used));
+                }
+                let sql = format!(
+                    "SELECT participant_id, item_kind, item_id, points, max_per_item FROM participation_votes WHERE participant_id IN ({list})"
+                );
+                let mut q = sqlx::query_as::<_, (i64, String, i64, i64, i64)>(sqlx::AssertSqlSafe(sql));
+                for p in c {
+                    q = q.bind(*p);
+                }
+                for (p, kind, item, points, max) in q.fetch_all(&mut *$tx).await? {
+                    if let Some(kind) = item_kind(&kind) {
+                        cur.votes.insert((p, kind, item), (points, max));
+                    }
+                }
+            }
+            let plan = plan(ops, &cur);
+            let mut used: HashMap<i64, i64> = cur.budgets.iter().map(|(p, (_, u))| (*p, *u)).collect();
+            for c in chunks(&plan.budgets, 256) {
+                let values = rows_sql(c.len(), 3, 1, ", ", |n| format!("(${n}, ${}, ${})", n + 1, n + 2));
+                let sql = format!(
+                    "INSERT INTO participation_budgets (participant_id, max_points, used) VALUES {values} \
+                     ON CONFLICT (participant_id) DO UPDATE SET used = participation_budgets.used + excluded.used \
+                     RETURNING participant_id, used"
+                );
+                let mut q = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql));
+                for (p, max, d) in c {
+                    q = q.bind(*p).bind(*max).bind(*d);
+                }
+                for (p, u) in q.fetch_all(&mut *$tx).await? {
+                    used.insert(p, u);
+                }
+            }
+            for c in chunks(&plan.deletes, 128) {
+                let cond = rows_sql(c.len(), 4, 1, " OR ", |n| {
+                    format!("(participant_id = ${n} AND item_kind = ${} AND item_id = ${} AND points = ${})", n + 1, n + 2, n + 3)
+                });
+                let sql = format!("DELETE FROM participation_votes WHERE {cond}");
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                for (p, k, i, before) in c {
+                    q = q.bind(*p).bind(*k).bind(*i).bind(*before);
+                }
+                if q.execute(&mut *$tx).await?.rows_affected() != c.len() as u64 {
+                    return Err(StoreError::Conflict(STALE.into()));
+                }
+            }
+            for (d, rows) in &plan.updates {
+                for c in chunks(rows, 128) {
+                    let cond = rows_sql(c.len(), 4, 2, " OR ", |n| {
+                        format!("(participant_id = ${n} AND item_kind = ${} AND item_id = ${} AND points = ${})", n + 1, n + 2, n + 3)
+                    });
+                    let sql = format!("UPDATE participation_votes SET points = points + $1 WHERE {cond}");
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(*d);
+                    for (p, k, i, before) in c {
+                        q = q.bind(*p).bind(*k).bind(*i).bind(*before);
+                    }
+                    match q.execute(&mut *$tx).await {
+                        Ok(r) if r.rows_affected() == c.len() as u64 => {}
+                        Ok(_) => return Err(StoreError::Conflict(STALE.into())),
+                        Err(e) => return Err(StoreError::Database(e)),
+                    }
+                }
+            }
+            let now = now_secs();
+            for c in chunks(&plan.inserts, 128) {
+                // `$1` is the time; the rows' placeholders start at `$2`.
+                let values = rows_sql(c.len(), 6, 2, ", ", |n| {
+                    format!("(${n}, ${}, ${}, ${}, ${}, ${}, $1)", n + 1, n + 2, n + 3, n + 4, n + 5)
+                });
+                let sql = format!(
+                    "INSERT INTO participation_votes (participation_id, participant_id, item_kind, item_id, points, max_per_item, created_at) \
+                     VALUES {values}"
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now);
+                for (pn, p, k, i, points, max) in c {
+                    q = q.bind(*pn).bind(*p).bind(*k).bind(*i).bind(*points).bind(*max);
+                }
+                q.execute(&mut *$tx).await?;
+            }
+            let mut totals: HashMap<ItemKey, i64> = HashMap::new();
+            for c in chunks(&plan.tallies, 128) {
+                let values = rows_sql(c.len(), 5, 1, ", ", |n| {
+                    format!("(${n}, ${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4)
+                });
+                let sql = format!(
+                    "INSERT INTO participation_tallies (participation_id, item_kind, item_id, points, voters) VALUES {values} \
+                     ON CONFLICT (participation_id, item_kind, item_id) DO UPDATE SET \
+                     points = participation_tallies.points + excluded.points, voters = participation_tallies.voters + excluded.voters \
+                     RETURNING participation_id, item_kind, item_id, points"
+                );
+                let mut q = sqlx::query_as::<_, (i64, String, i64, i64)>(sqlx::AssertSqlSafe(sql));
+                for (pn, k, i, d, v) in c {
+                    q = q.bind(*pn).bind(*k).bind(*i).bind(*d).bind(*v);
+                }
+                for (pn, k, i, points) in q.fetch_all(&mut *$tx).await? {
+                    if let Some(k) = item_kind(&k) {
+                        totals.insert((pn, k, i), points);
+                    }
+                }
+            }
+            Ok(answers(&plan, totals, used))
+        }
+        .await;
+        r
+    }};
+}
+
+/// Apply votes in one transaction. Point votes take the batched path (a few statements for the whole
+/// batch); should it fail (a constraint, because another node changed the same rows meanwhile, or an unknown
+/// participant), it is rolled back and they join the other votes on the per-vote path, where each vote has
+/// its own savepoint: a refused vote is rolled back alone and the others still commit. A database failure
+/// there fails the whole batch (nothing committed, every caller gets the error).
 pub async fn apply_batch(db: &Db, ops: &[VoteOp]) -> StoreResult<Vec<Result<Counted, Refused>>> {
-    let mut out = Vec::with_capacity(ops.len());
+    let mut out: Vec<Option<Result<Counted, Refused>>> = vec![None; ops.len()];
+    let points: Vec<(usize, PointOp)> =
+        ops.iter().enumerate().filter_map(|(i, op)| PointOp::of(op).map(|p| (i, p))).collect();
     crate::in_tx!(db, tx => {
-        for op in ops {
+        let mut one_by_one: Vec<usize> = (0..ops.len()).filter(|i| out[*i].is_none() && PointOp::of(&ops[*i]).is_none()).collect();
+        if !points.is_empty() {
+            let batch: Vec<PointOp> = points.iter().map(|(_, p)| *p).collect();
+            sqlx::query("SAVEPOINT points").execute(&mut *tx).await?;
+            match apply_points!(tx, &batch) {
+                Ok(answers) => {
+                    sqlx::query("RELEASE SAVEPOINT points").execute(&mut *tx).await?;
+                    for ((i, _), a) in points.iter().zip(answers) {
+                        out[*i] = Some(a);
+                    }
+                }
+                Err(e) => {
+                    tracing::debug!(error = %e, votes = batch.len(), "batched point votes fell back to one by one");
+                    sqlx::query("ROLLBACK TO SAVEPOINT points").execute(&mut *tx).await?;
+                    sqlx::query("RELEASE SAVEPOINT points").execute(&mut *tx).await?;
+                    one_by_one.extend(points.iter().map(|(i, _)| *i));
+                    one_by_one.sort_unstable();
+                }
+            }
+        }
+        for i in one_by_one {
+            let op = &ops[i];
             sqlx::query("SAVEPOINT vote").execute(&mut *tx).await?;
             match apply_one!(tx, op) {
                 Ok(Ok(c)) => {
                     sqlx::query("RELEASE SAVEPOINT vote").execute(&mut *tx).await?;
-                    out.push(Ok(c));
+                    out[i] = Some(Ok(c));
                 }
                 Ok(Err(refused)) => {
                     sqlx::query("ROLLBACK TO SAVEPOINT vote").execute(&mut *tx).await?;
                     sqlx::query("RELEASE SAVEPOINT vote").execute(&mut *tx).await?;
-                    out.push(Err(refused));
+                    out[i] = Some(Err(refused));
                 }
                 Err(e) => return Err(e),
             }
         }
         Ok(())
     })?;
-    Ok(out)
+    Ok(out.into_iter().map(|o| o.expect("every vote answered")).collect())
 }
 
 type Job = (

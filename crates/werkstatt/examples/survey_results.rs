@@ -3,8 +3,8 @@
 //! `setup` (on the database, before the server starts): a published guest survey in a demo city with eight
 //! questions of every type (one free text only asked after a certain answer), `--responses` participants and
 //! one response each — answers drawn from a fixed pseudo-random sequence, parsed by the same domain code as
-//! the form, stored and counted by `store::surveys::submit_many` in transactions of 1,000. Prints the
-//! format's id.
+//! the form, stored and counted by `store::surveys::submit` in one transaction each, as the web form does
+//! (`--batch` for bigger transactions). Prints the format's id.
 //!
 //! `measure` (against the running server): for each URL — the ceiling `GET /healthz`, the public results
 //! page, the editor's results page (with the newest free texts) and the JSON results — first `--requests`
@@ -37,6 +37,11 @@ enum Command {
         city: String,
         #[arg(long, default_value_t = 10_000)]
         responses: usize,
+        /// Responses per transaction: 1 is the web form's path (`store::surveys::submit`, one transaction
+        /// each); more uses `submit_many` (faster set-up, but on PostgreSQL a long transaction leaves the
+        /// count rows with many dead versions until autovacuum runs).
+        #[arg(long, default_value_t = 1)]
+        batch: usize,
     },
     /// Time the results page and the ceiling on the running server.
     Measure {
@@ -122,7 +127,7 @@ async fn add(db: &store::Db, id: i64, d: &domain::survey::QuestionInput) -> Res<
     Ok(())
 }
 
-async fn setup(database_url: &str, city: &str, responses: usize) -> Res<()> {
+async fn setup(database_url: &str, city: &str, responses: usize, batch_size: usize) -> Res<()> {
     let started = Instant::now();
     let db = store::Db::connect(database_url)
         .await
@@ -263,7 +268,8 @@ async fn setup(database_url: &str, city: &str, responses: usize) -> Res<()> {
         "Bessere Busverbindungen am Abend",
     ];
     let mut rng = Rng(0x5EED_CAFE_F00D_1234);
-    let mut batch = Vec::with_capacity(1000);
+    let batch_size = batch_size.max(1);
+    let mut batch = Vec::with_capacity(batch_size);
     let mut stored = 0usize;
     for (n, pid) in participant_ids.iter().enumerate() {
         let mut form: Vec<(String, String)> = Vec::new();
@@ -315,10 +321,18 @@ async fn setup(database_url: &str, city: &str, responses: usize) -> Res<()> {
             version: survey.version,
             answers,
         });
-        if batch.len() == 1000 || n + 1 == participant_ids.len() {
-            let results = store::surveys::submit_many(&db, &batch)
-                .await
-                .map_err(|e| e.to_string())?;
+        if batch.len() == batch_size || n + 1 == participant_ids.len() {
+            let results = if batch_size == 1 {
+                vec![
+                    store::surveys::submit(&db, &batch[0])
+                        .await
+                        .map_err(|e| e.to_string())?,
+                ]
+            } else {
+                store::surveys::submit_many(&db, &batch)
+                    .await
+                    .map_err(|e| e.to_string())?
+            };
             if let Some(refused) = results.iter().find_map(|r| r.err()) {
                 return Err(format!("a response was refused: {refused}"));
             }
@@ -532,7 +546,8 @@ async fn main() {
             database_url,
             city,
             responses,
-        } => setup(&database_url, &city, responses).await,
+            batch,
+        } => setup(&database_url, &city, responses, batch).await,
         Command::Measure {
             base,
             id,

@@ -50,12 +50,19 @@ struct Args {
     /// Seconds at the start of each phase that do not count.
     #[arg(long, default_value_t = 1.0)]
     warmup_secs: f64,
+    /// Measured seconds of votes on a non-item (the request path without the writer); 0 skips them.
+    #[arg(long, default_value_t = 0.0)]
+    refused_secs: f64,
     /// Measures to vote on.
     #[arg(long, default_value_t = 32)]
     items: usize,
     /// Slug of the municipality (created if missing).
     #[arg(long, default_value = "lasttest")]
     slug: String,
+    /// Skip HTTP: drive the group-commit writer (`store::votes::Writer`) in this process directly, with
+    /// `--clients` tasks, to see what the writer alone sustains on this database (no server needed).
+    #[arg(long)]
+    writer_only: bool,
     /// Process id of the server, to report its CPU time (Linux `/proc`).
     #[arg(long)]
     server_pid: Option<u32>,
@@ -304,11 +311,24 @@ fn snippet(body: &str) -> String {
     one_line.chars().take(120).collect()
 }
 
+/// What the clients of a phase send.
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// `GET /healthz`.
+    Healthz,
+    /// Durable votes, `+1` / `-1` alternating on the client's item.
+    Vote,
+    /// Votes on something that is not an item of the voting: the whole request path (session, format,
+    /// participant and item reads) up to the writer, answered 422 without writing.
+    Refused,
+}
+
 /// Loop requests of one kind until `end`; count those started after `from`.
 async fn run_client(
     v: Arc<Voter>,
     base: Arc<String>,
-    vote_path: Option<Arc<String>>,
+    vote_path: Arc<String>,
+    mode: Mode,
     from: Instant,
     end: Instant,
 ) -> Tally {
@@ -320,8 +340,8 @@ async fn run_client(
             break;
         }
         let counted = start >= from;
-        let result: Result<(), String> = match &vote_path {
-            None => match v.client.get(format!("{base}/healthz")).send().await {
+        let result: Result<(), String> = match mode {
+            Mode::Healthz => match v.client.get(format!("{base}/healthz")).send().await {
                 Ok(r) if r.status().is_success() => {
                     let _ = r.bytes().await;
                     Ok(())
@@ -329,16 +349,21 @@ async fn run_client(
                 Ok(r) => Err(format!("GET /healthz: {}", r.status())),
                 Err(e) => Err(format!("GET /healthz: {e}")),
             },
-            Some(path) => {
+            Mode::Vote | Mode::Refused => {
+                let item = if mode == Mode::Vote {
+                    v.item.as_str()
+                } else {
+                    "0"
+                };
                 let form = [
                     ("_csrf", v.csrf.as_str()),
                     ("item_kind", "massnahme"),
-                    ("item_id", v.item.as_str()),
+                    ("item_id", item),
                     ("delta", delta),
                 ];
                 match v
                     .client
-                    .post(format!("{base}{path}"))
+                    .post(format!("{base}{vote_path}"))
                     .header(header::ACCEPT, "application/json")
                     .form(&form)
                     .send()
@@ -349,7 +374,16 @@ async fn run_client(
                         let body = r.text().await.unwrap_or_default();
                         let json: serde_json::Value =
                             serde_json::from_str(&body).unwrap_or_default();
-                        if status.is_success() && json["ok"] == true {
+                        if mode == Mode::Refused {
+                            if status.as_u16() == 422 && json["code"] == "err-vote-unknown" {
+                                Ok(())
+                            } else {
+                                Err(format!(
+                                    "POST …/punkte (not an item): {status} {}",
+                                    snippet(&body)
+                                ))
+                            }
+                        } else if status.is_success() && json["ok"] == true {
                             delta = if delta == "1" { "-1" } else { "1" };
                             Ok(())
                         } else {
@@ -384,16 +418,32 @@ async fn run_client(
     t
 }
 
-/// All clients run one phase; merged tally.
+/// A finished phase: what the clients saw, CPU seconds of server and generator, the server's own mean time
+/// per request of the phase's route (from `/metrics`).
+struct Phase {
+    t: Tally,
+    secs: f64,
+    cpu: (Option<f64>, Option<f64>),
+    server_ms: Option<f64>,
+}
+
+/// All clients run one phase.
 async fn phase(
+    a: &Args,
     voters: &[Arc<Voter>],
     base: &Arc<String>,
-    vote_path: Option<Arc<String>>,
-    warmup: f64,
+    vote_path: &Arc<String>,
+    mode: Mode,
     secs: f64,
-) -> Tally {
+) -> Phase {
+    let (method, route) = match mode {
+        Mode::Healthz => ("GET", "/healthz"),
+        _ => ("POST", "/kommunen/{slug}/beteiligung/{id}/punkte"),
+    };
+    let m0 = server_time(base, method, route).await;
+    let (s0, g0) = (cpu_secs(a.server_pid), cpu_secs(None));
     let t0 = Instant::now();
-    let from = t0 + Duration::from_secs_f64(warmup);
+    let from = t0 + Duration::from_secs_f64(a.warmup_secs);
     let end = from + Duration::from_secs_f64(secs);
     let mut set = tokio::task::JoinSet::new();
     for v in voters {
@@ -401,6 +451,7 @@ async fn phase(
             v.clone(),
             base.clone(),
             vote_path.clone(),
+            mode,
             from,
             end,
         ));
@@ -415,7 +466,19 @@ async fn phase(
         }
     }
     all.lat.sort_unstable();
-    all
+    let (s1, g1) = (cpu_secs(a.server_pid), cpu_secs(None));
+    let m1 = server_time(base, method, route).await;
+    let d = |a: Option<f64>, b: Option<f64>| Some(b? - a?);
+    let server_ms = match (m0.unwrap_or((0.0, 0.0)), m1) {
+        ((c0, t0), Some((c1, t1))) if c1 > c0 => Some((t1 - t0) / (c1 - c0) * 1000.0),
+        _ => None,
+    };
+    Phase {
+        t: all,
+        secs,
+        cpu: (d(s0, s1), d(g0, g1)),
+        server_ms,
+    }
 }
 
 fn pct(sorted: &[u32], p: f64) -> f64 {
@@ -466,13 +529,14 @@ fn line(label: &str, value: impl std::fmt::Display) {
     println!("{label:<52} {value}");
 }
 
-fn report(name: &str, t: &Tally, secs: f64) {
+fn report(a: &Args, name: &str, p: &Phase) {
+    let t = &p.t;
     line(
         &format!("{name} per second"),
-        format!("{:.0}  ({} in {secs:.1} s)", t.ok as f64 / secs, t.ok),
+        format!("{:.0}  ({} in {:.1} s)", t.ok as f64 / p.secs, t.ok, p.secs),
     );
     line(
-        &format!("{name} latency p50 / p99 / max (ms)"),
+        &format!("{name}: latency p50 / p99 / max (ms)"),
         format!(
             "{:.2} / {:.2} / {:.2}",
             pct(&t.lat, 0.5),
@@ -480,11 +544,119 @@ fn report(name: &str, t: &Tally, secs: f64) {
             pct(&t.lat, 1.0)
         ),
     );
+    if let Some(ms) = p.server_ms {
+        line(
+            &format!("{name}: server time per request, mean (ms)"),
+            format!("{ms:.2}"),
+        );
+    }
+    let cpu = |c: Option<f64>| c.map_or("?".to_string(), |c| format!("{c:.1} s"));
+    line(
+        &format!("{name}: CPU server / generator"),
+        format!(
+            "{} / {} of {:.1} s wall (2 cores)",
+            cpu(p.cpu.0),
+            cpu(p.cpu.1),
+            p.secs + a.warmup_secs
+        ),
+    );
     let failed: u64 = t.errors.values().sum();
-    line(&format!("{name} errors"), failed);
+    line(&format!("{name}: errors"), failed);
     for (e, n) in &t.errors {
         println!("  {n} × {e}");
     }
+}
+
+/// The writer alone: `--clients` tasks submit point votes (+1/-1 alternating) straight to a writer on `db`.
+async fn writer_only(a: &Args, db: &Db, s: &Setup) -> Res<()> {
+    let ids: Vec<i64> = {
+        let sql = "SELECT id FROM participants WHERE participation_id = $1 ORDER BY id";
+        let r = match db.pool() {
+            Pool::Sqlite(p) => {
+                sqlx::query_scalar(sql)
+                    .bind(s.participation_id)
+                    .fetch_all(p)
+                    .await
+            }
+            Pool::Postgres(p) => {
+                sqlx::query_scalar(sql)
+                    .bind(s.participation_id)
+                    .fetch_all(p)
+                    .await
+            }
+        };
+        r.map_err(|e| e.to_string())?
+    };
+    let writer = store::votes::Writer::spawn(db.clone());
+    let d = |a: Option<f64>, b: Option<f64>| Some(b? - a?);
+    let t0 = Instant::now();
+    let from = t0 + Duration::from_secs_f64(a.warmup_secs);
+    let end = from + Duration::from_secs_f64(a.secs);
+    let g0 = cpu_secs(None);
+    let mut set = tokio::task::JoinSet::new();
+    for (k, pid) in ids.iter().enumerate() {
+        let (writer, pid, item, participation_id) = (
+            writer.clone(),
+            *pid,
+            s.items[k % s.items.len()],
+            s.participation_id,
+        );
+        set.spawn(async move {
+            let mut t = Tally::default();
+            let mut delta = 1;
+            loop {
+                let start = Instant::now();
+                if start >= end {
+                    break;
+                }
+                let op = store::votes::VoteOp::Points {
+                    participation_id,
+                    participant_id: pid,
+                    item_kind: "massnahme",
+                    item_id: item,
+                    delta,
+                    budget: 100,
+                    max_per_item: 100,
+                };
+                let r = writer.submit(op).await;
+                let done = Instant::now();
+                let ok = matches!(r, Ok(Ok(_)));
+                if ok {
+                    delta = -delta;
+                }
+                if start < from || done > end {
+                    continue;
+                }
+                if ok {
+                    t.ok += 1;
+                    t.lat
+                        .push((done - start).as_micros().min(u32::MAX as u128) as u32);
+                } else {
+                    *t.errors.entry(format!("{r:?}")).or_default() += 1;
+                }
+            }
+            t
+        });
+    }
+    let mut all = Tally::default();
+    while let Some(r) = set.join_next().await {
+        let t = r.expect("task");
+        all.ok += t.ok;
+        all.lat.extend(t.lat);
+        for (k, n) in t.errors {
+            *all.errors.entry(k).or_default() += n;
+        }
+    }
+    all.lat.sort_unstable();
+    println!("writer only ({} tasks, no HTTP)", ids.len());
+    let p = Phase {
+        t: all,
+        secs: a.secs,
+        cpu: (None, d(g0, cpu_secs(None))),
+        server_ms: None,
+    };
+    report(a, "  committed votes", &p);
+    Ok(())
 }
 
 #[tokio::main]
@@ -504,6 +676,9 @@ async fn run(a: Args) -> Res<()> {
         .map_err(|e| format!("database: {e}"))?;
     let t = Instant::now();
     let s = set_up(&a, &db).await?;
+    if a.writer_only {
+        return writer_only(&a, &db, &s).await;
+    }
     let format_path = format!("/kommunen/{}/beteiligung/{}", a.slug, s.participation_id);
     let vote_path = Arc::new(format!("{format_path}/punkte"));
     let mut voters = Vec::with_capacity(n);
@@ -524,66 +699,57 @@ async fn run(a: Args) -> Res<()> {
         t.elapsed().as_secs_f64()
     );
 
-    let cpu = |p: Option<u32>| cpu_secs(p);
-    let (s0, g0) = (cpu(a.server_pid), cpu(None));
-    let health = phase(&voters, &base, None, a.warmup_secs, a.healthz_secs).await;
-    let (s1, g1) = (cpu(a.server_pid), cpu(None));
-    let m0 = server_time(&base, "POST", "/kommunen/{slug}/beteiligung/{id}/punkte").await;
-    let votes = phase(
+    let health = phase(
+        &a,
         &voters,
         &base,
-        Some(vote_path.clone()),
-        a.warmup_secs,
-        a.secs,
+        &vote_path,
+        Mode::Healthz,
+        a.healthz_secs,
     )
     .await;
-    let (s2, g2) = (cpu(a.server_pid), cpu(None));
-    let m1 = server_time(&base, "POST", "/kommunen/{slug}/beteiligung/{id}/punkte").await;
+    let refused = if a.refused_secs > 0.0 {
+        Some(
+            phase(
+                &a,
+                &voters,
+                &base,
+                &vote_path,
+                Mode::Refused,
+                a.refused_secs,
+            )
+            .await,
+        )
+    } else {
+        None
+    };
+    let votes = phase(&a, &voters, &base, &vote_path, Mode::Vote, a.secs).await;
 
     println!();
     println!("GET /healthz, {n} clients (the ceiling)");
-    report("  requests", &health, a.healthz_secs);
+    report(&a, "  requests", &health);
+    if let Some(r) = &refused {
+        println!();
+        println!(
+            "POST …/punkte on a non-item, {n} clients: the request path without the writer (422)"
+        );
+        report(&a, "  refused votes", r);
+    }
     println!();
     println!("POST …/punkte, {n} clients, +1/-1 alternating, durable");
-    report("  acknowledged votes", &votes, a.secs);
-    let (vr, hr) = (votes.ok as f64 / a.secs, health.ok as f64 / a.healthz_secs);
+    report(&a, "  acknowledged votes", &votes);
+    let rate = |p: &Phase| p.t.ok as f64 / p.secs;
     println!();
-    line("votes/s : /healthz req/s", format!("{:.2}", vr / hr));
-    if let (Some((c0, t0)), Some((c1, t1))) = (m0, m1)
-        && c1 > c0
-    {
+    line(
+        "votes/s : /healthz req/s",
+        format!("{:.2}", rate(&votes) / rate(&health)),
+    );
+    if let Some(r) = &refused {
         line(
-            "server time per vote request, mean (ms)",
-            format!(
-                "{:.2}  (from /metrics, {} requests)",
-                (t1 - t0) / (c1 - c0) * 1000.0,
-                c1 - c0
-            ),
+            "votes/s : refused votes/s (share left by the writer)",
+            format!("{:.2}", rate(&votes) / rate(r)),
         );
     }
-    let d = |a: Option<f64>, b: Option<f64>| match (a, b) {
-        (Some(a), Some(b)) => format!("{:.1} s", b - a),
-        _ => "?".into(),
-    };
-    let wall = |w: f64| w + a.warmup_secs;
-    line(
-        "CPU /healthz phase: server / generator",
-        format!(
-            "{} / {} of {:.1} s wall (2 cores)",
-            d(s0, s1),
-            d(g0, g1),
-            wall(a.healthz_secs)
-        ),
-    );
-    line(
-        "CPU vote phase: server / generator",
-        format!(
-            "{} / {} of {:.1} s wall (2 cores)",
-            d(s1, s2),
-            d(g1, g2),
-            wall(a.secs)
-        ),
-    );
     // Let requests still in flight at the end finish before looking at the database.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let (rows, points, tally_points, voters_total, bad_items) =

@@ -6,6 +6,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use web::{AppState, Config, MailTransport};
 
+mod opinions;
+
 #[derive(Parser)]
 #[command(
     name = "werkstatt",
@@ -72,6 +74,9 @@ enum Command {
         )]
         base_url: String,
     },
+    /// Opinion maps (Meinungsbild) from Pol.is exports; needs no database.
+    #[command(subcommand)]
+    Opinions(opinions::OpinionsCommand),
 }
 
 #[derive(Args)]
@@ -211,6 +216,7 @@ fn main() -> anyhow::Result<()> {
     rt.block_on(async move {
         match cli.command {
             Command::Serve(args) => serve(args).await,
+            Command::Opinions(command) => opinions::run(command),
             Command::Migrate(db) => {
                 db.open().await?;
                 println!("Migrationen angewendet.");

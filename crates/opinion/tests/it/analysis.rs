@@ -17,7 +17,10 @@ fn conversation(groups: usize, seed: u64) -> Conversation {
 }
 
 fn labels(a: &opinion::Analysis) -> Vec<usize> {
-    a.participants.iter().map(|p| p.group.unwrap_or(usize::MAX)).collect()
+    a.participants
+        .iter()
+        .map(|p| p.group.unwrap_or(usize::MAX))
+        .collect()
 }
 
 #[test]
@@ -52,7 +55,11 @@ fn a_warm_start_after_new_votes_is_quick_and_keeps_groups_and_axes() {
     }
     let after = analyze_from(&c, &o, Some(&before));
     assert_eq!(after.k, before.k);
-    assert!(after.components.iterations <= 4, "{} passes", after.components.iterations);
+    assert!(
+        after.components.iterations <= 4,
+        "{} passes",
+        after.components.iterations
+    );
     // Same participants keep (nearly) the same groups under the same numbers, and the map keeps its
     // orientation.
     let n = before.participants.len();
@@ -61,7 +68,10 @@ fn a_warm_start_after_new_votes_is_quick_and_keeps_groups_and_axes() {
         .zip(&labels(&after)[..n])
         .filter(|(a, b)| a == b)
         .count();
-    assert!(same * 100 >= n * 98, "{same} of {n} kept their group number");
+    assert!(
+        same * 100 >= n * 98,
+        "{same} of {n} kept their group number"
+    );
     let dot: f64 = before
         .components
         .pc1
@@ -116,8 +126,17 @@ fn moderated_out_statements_are_ignored() {
     let a = analyze(&c, &Options::default());
     assert!(!a.components.statements.contains(&out));
     assert!(a.consensus.iter().all(|s| s.statement != out));
-    assert!(a.groups.iter().flat_map(|g| &g.representative).all(|r| r.statement != out));
-    assert!(a.consensus.iter().any(|s| s.agree && s.statement == c.statements[1].id));
+    assert!(
+        a.groups
+            .iter()
+            .flat_map(|g| &g.representative)
+            .all(|r| r.statement != out)
+    );
+    assert!(
+        a.consensus
+            .iter()
+            .any(|s| s.agree && s.statement == c.statements[1].id)
+    );
 }
 
 #[test]
@@ -128,13 +147,29 @@ fn tiny_and_empty_conversations() {
     let c = Conversation {
         statements: conversation(2, 6).statements,
         votes: vec![
-            Vote { participant: 1, statement: 0, value: 1 },
-            Vote { participant: 2, statement: 0, value: 1 },
-            Vote { participant: 2, statement: 1, value: -1 },
+            Vote {
+                participant: 1,
+                statement: 0,
+                value: 1,
+            },
+            Vote {
+                participant: 2,
+                statement: 0,
+                value: 1,
+            },
+            Vote {
+                participant: 2,
+                statement: 1,
+                value: -1,
+            },
         ],
     };
     let a = analyze(&c, &o);
     assert_eq!(a.participants.len(), 2);
     assert!(a.k <= 1);
-    assert!(a.participants.iter().all(|p| p.x.is_finite() && p.y.is_finite()));
+    assert!(
+        a.participants
+            .iter()
+            .all(|p| p.x.is_finite() && p.y.is_finite())
+    );
 }

@@ -46,26 +46,28 @@ fn stance(planted_k: usize, consensus: usize, g: usize, statement: i64) -> i32 {
 fn shape() -> impl Strategy<Value = Planted> {
     (
         2usize..=4,
-        150usize..=400,
+        200usize..=400,
         30usize..=60,
         0.5f64..=0.9,
-        0.0f64..=0.2,
+        0.0f64..=0.15,
         any::<u64>(),
     )
-        .prop_map(|(groups, participants, statements, share, noise, seed)| Planted {
-            participants,
-            statements,
-            groups,
-            votes_per_participant: ((statements as f64) * share) as usize,
-            noise,
-            consensus: 2,
-            seed,
-        })
+        .prop_map(
+            |(groups, participants, statements, share, noise, seed)| Planted {
+                participants,
+                statements,
+                groups,
+                votes_per_participant: ((statements as f64) * share) as usize,
+                noise,
+                consensus: 2,
+                seed,
+            },
+        )
 }
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 20000,
+        cases: 32,
         failure_persistence: None,
         ..ProptestConfig::default()
     })]

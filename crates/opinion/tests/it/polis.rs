@@ -50,7 +50,10 @@ fn write_then_read_gives_the_same_conversation() {
 #[test]
 fn times_round_trip_and_order_the_votes() {
     let c = Conversation {
-        statements: vec![statement(0, "A", Some(1), false), statement(1, "B", None, true)],
+        statements: vec![
+            statement(0, "A", Some(1), false),
+            statement(1, "B", None, true),
+        ],
         votes: vec![vote(1, 0, 1), vote(2, 0, -1), vote(2, 1, 0)],
     };
     let times = Times {
@@ -62,9 +65,15 @@ fn times_round_trip_and_order_the_votes() {
     let text = String::from_utf8(comments.clone()).expect("utf-8");
     assert_eq!(
         text.lines().nth(1),
-        Some("1593461131,Mon Jun 29 2020 20:05:31 GMT+0000 (Coordinated Universal Time),0,1,1,1,1,A")
+        Some(
+            "1593461131,Mon Jun 29 2020 20:05:31 GMT+0000 (Coordinated Universal Time),0,1,1,1,1,A"
+        )
     );
-    assert!(text.lines().nth(2).is_some_and(|l| l.ends_with(",1,,0,0,-1,B")));
+    assert!(
+        text.lines()
+            .nth(2)
+            .is_some_and(|l| l.ends_with(",1,,0,0,-1,B"))
+    );
     let (back, back_times) =
         polis::read_with_times(comments.as_slice(), votes.as_slice()).expect("reading");
     assert_eq!(back, c);
@@ -115,24 +124,36 @@ fn reads_a_hand_written_export() {
         ]
     );
     let a = analyze(&c, &Options::default());
-    assert_eq!(a.participants.iter().map(|p| p.votes).collect::<Vec<_>>(), vec![1, 2, 2]);
-    assert_eq!(a.components.statements, vec![0, 1], "the rejected comment is ignored");
+    assert_eq!(
+        a.participants.iter().map(|p| p.votes).collect::<Vec<_>>(),
+        vec![1, 2, 2]
+    );
+    assert_eq!(
+        a.components.statements,
+        vec![0, 1],
+        "the rejected comment is ignored"
+    );
 }
 
 fn arbitrary_conversation() -> impl Strategy<Value = Conversation> {
-    let statement = (any::<i64>(), any::<String>(), any::<Option<i64>>(), any::<bool>()).prop_map(
-        |(id, text, author, moderated_out)| Statement {
+    let statement = (
+        any::<i64>(),
+        any::<String>(),
+        any::<Option<i64>>(),
+        any::<bool>(),
+    )
+        .prop_map(|(id, text, author, moderated_out)| Statement {
             id,
             text,
             author,
             moderated_out,
-        },
-    );
-    let vote = (any::<i64>(), any::<i64>(), -1i8..=1).prop_map(|(participant, statement, value)| Vote {
-        participant,
-        statement,
-        value,
-    });
+        });
+    let vote =
+        (any::<i64>(), any::<i64>(), -1i8..=1).prop_map(|(participant, statement, value)| Vote {
+            participant,
+            statement,
+            value,
+        });
     (
         proptest::collection::vec(statement, 0..12),
         proptest::collection::vec(vote, 0..40),

@@ -27,7 +27,8 @@ use utoipa::{OpenApi, ToSchema};
         participations::results,
         crate::participation::points::api_points,
         crate::participation::ideas::api::list,
-        crate::participation::benefit::api::benefit
+        crate::participation::benefit::api::benefit,
+        crate::participation::opinion::api_opinions
     ),
     components(schemas(
         municipalities::MunicipalityDto,

@@ -376,8 +376,13 @@ async fn access_codes_are_single_use_even_in_parallel(app: TestApp) {
     assert!(r.text().await.unwrap().contains("bereits verwendet"));
     // The QR code on the sheet opens the page with the code filled in.
     let plain = codes[1].replace('-', "");
-    let (_, page) = app.get_text(&app.client(), &format!("{path}?code={plain}")).await;
-    assert!(page.contains(&format!("value=\"{plain}\"")), "code pre-filled");
+    let (_, page) = app
+        .get_text(&app.client(), &format!("{path}?code={plain}"))
+        .await;
+    assert!(
+        page.contains(&format!("value=\"{plain}\"")),
+        "code pre-filled"
+    );
     // Accounts need a code too.
     app.user("buerger@x.de", None, &[]).await;
     let b = app.login("buerger@x.de").await;
@@ -462,7 +467,11 @@ async fn participants_download_and_delete_their_data_and_retention_removes_it(ap
 /// A measure of Arnsberg created through the form: its id.
 pub async fn measure(app: &TestApp, red: &Client, title: &str) -> i64 {
     let r = app
-        .post_form(red, "/kommunen/arnsberg/massnahmen/neu", &[("title", title), ("visibility", "oeffentlich")])
+        .post_form(
+            red,
+            "/kommunen/arnsberg/massnahmen/neu",
+            &[("title", title), ("visibility", "oeffentlich")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "measure {title}");
     let l = location(&r);
@@ -480,12 +489,28 @@ async fn point_voting_keeps_budgets_and_one_row_per_person_under_parallel_votes(
     let b = measure(&app, &red, "Sensoren für Parkplätze").await;
     let c = measure(&app, &red, "Freies WLAN").await;
     let r = app
-        .post_form(&red, &format!("{path}/punkte/eintraege"), &[("measure_ids", "999999")])
+        .post_form(
+            &red,
+            &format!("{path}/punkte/eintraege"),
+            &[("measure_ids", "999999")],
+        )
         .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "only the city's measures");
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "only the city's measures"
+    );
     let (sa, sb, sc) = (a.to_string(), b.to_string(), c.to_string());
     let r = app
-        .post_form(&red, &format!("{path}/punkte/eintraege"), &[("measure_ids", &sa), ("measure_ids", &sb), ("measure_ids", &sc)])
+        .post_form(
+            &red,
+            &format!("{path}/punkte/eintraege"),
+            &[
+                ("measure_ids", &sa),
+                ("measure_ids", &sb),
+                ("measure_ids", &sc),
+            ],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let vote = |c: Client, item: String, delta: &'static str| {
@@ -496,7 +521,12 @@ async fn point_voting_keeps_budgets_and_one_row_per_person_under_parallel_votes(
             let r = c
                 .post(app.url(&format!("{path}/punkte")))
                 .header("accept", "application/json")
-                .form(&[("_csrf", token.as_str()), ("item_kind", "massnahme"), ("item_id", item.as_str()), ("delta", delta)])
+                .form(&[
+                    ("_csrf", token.as_str()),
+                    ("item_kind", "massnahme"),
+                    ("item_id", item.as_str()),
+                    ("delta", delta),
+                ])
                 .send()
                 .await
                 .unwrap();
@@ -508,18 +538,38 @@ async fn point_voting_keeps_budgets_and_one_row_per_person_under_parallel_votes(
     let outsider = app.client();
     let (s, v) = vote(outsider, sa.clone(), "1").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(v["message"].as_str().unwrap().contains("treten Sie zuerst bei"));
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("treten Sie zuerst bei")
+    );
     let ina = join_guest(&app, &path).await;
     let (s, v) = vote(ina.clone(), sa.clone(), "1").await;
     assert_eq!((s, v["remaining"].as_i64()), (StatusCode::OK, Some(2)));
     let (s, v) = vote(ina.clone(), sa.clone(), "1").await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "one point per item unless cumulative");
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "one point per item unless cumulative"
+    );
     assert!(v["message"].as_str().unwrap().contains("nicht mehr Punkte"));
     let (s, _) = vote(ina.clone(), "424242".into(), "1").await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "not an item of this voting");
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not an item of this voting"
+    );
     // Twenty parallel votes of one person on two items: the budget of 3 holds, one row per item.
     let otto = join_guest(&app, &path).await;
-    let results = futures::future::join_all((0..20).map(|i| vote(otto.clone(), if i % 2 == 0 { sb.clone() } else { sc.clone() }, "1"))).await;
+    let results = futures::future::join_all((0..20).map(|i| {
+        vote(
+            otto.clone(),
+            if i % 2 == 0 { sb.clone() } else { sc.clone() },
+            "1",
+        )
+    }))
+    .await;
     let ok = results.iter().filter(|(s, _)| *s == StatusCode::OK).count();
     assert_eq!(ok, 2, "one point on each of the two items");
     let (s, _) = vote(otto.clone(), sa.clone(), "1").await;
@@ -527,7 +577,11 @@ async fn point_voting_keeps_budgets_and_one_row_per_person_under_parallel_votes(
     let (s, v) = vote(otto.clone(), sa.clone(), "-1").await;
     assert_eq!((s, v["remaining"].as_i64()), (StatusCode::OK, Some(1)));
     let (s, _) = vote(otto.clone(), sa.clone(), "-1").await;
-    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "nothing left to take back");
+    assert_eq!(
+        s,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "nothing left to take back"
+    );
     // Totals are maintained and match the vote rows.
     let tallies = store::votes::tallies(&app.db, id).await.unwrap();
     let total = |m: i64| tallies.iter().find(|t| t.1 == m).map(|t| t.2).unwrap_or(0);
@@ -535,23 +589,61 @@ async fn point_voting_keeps_budgets_and_one_row_per_person_under_parallel_votes(
     assert_eq!(app.count("participation_votes").await, 3);
     // Without JavaScript: a redirect back to the item.
     let r = app
-        .post_form(&ina, &format!("{path}/punkte"), &[("item_kind", "massnahme"), ("item_id", &sb), ("delta", "1")])
+        .post_form(
+            &ina,
+            &format!("{path}/punkte"),
+            &[("item_kind", "massnahme"), ("item_id", &sb), ("delta", "1")],
+        )
         .await;
     assert_eq!(location(&r), format!("{path}?ok=voted#item-massnahme-{b}"));
     // Items are locked once votes exist.
     let r = app
-        .post_form(&red, &format!("{path}/punkte/eintraege"), &[("measure_ids", &sa)])
+        .post_form(
+            &red,
+            &format!("{path}/punkte/eintraege"),
+            &[("measure_ids", &sa)],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     // Results: page, API and CSV agree; deleting a participant's data keeps them.
-    let (_, page) = app.get_text(&app.client(), &format!("{path}/ergebnisse")).await;
+    let (_, page) = app
+        .get_text(&app.client(), &format!("{path}/ergebnisse"))
+        .await;
     assert!(page.contains("Sensoren für Parkplätze") && page.contains("role=\"img\""));
-    let api: serde_json::Value = app.client().get(app.url(&format!("/api/v1/participations/{id}/points"))).send().await.unwrap().json().await.unwrap();
-    let points_of = |api: &serde_json::Value, m: i64| api["items"].as_array().unwrap().iter().find(|i| i["id"] == m).unwrap()["points"].as_i64().unwrap();
+    let api: serde_json::Value = app
+        .client()
+        .get(app.url(&format!("/api/v1/participations/{id}/points")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let points_of = |api: &serde_json::Value, m: i64| {
+        api["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == m)
+            .unwrap()["points"]
+            .as_i64()
+            .unwrap()
+    };
     assert_eq!(points_of(&api, b), 2);
-    let (_, csv) = app.get_text(&app.client(), &format!("{path}/ergebnisse.csv")).await;
+    let (_, csv) = app
+        .get_text(&app.client(), &format!("{path}/ergebnisse.csv"))
+        .await;
     assert!(csv.contains("Sensoren für Parkplätze;2;2"), "{csv}");
-    app.post_form(&otto, &format!("{path}/meine-daten/loeschen"), &[]).await;
-    let api: serde_json::Value = app.client().get(app.url(&format!("/api/v1/participations/{id}/points"))).send().await.unwrap().json().await.unwrap();
+    app.post_form(&otto, &format!("{path}/meine-daten/loeschen"), &[])
+        .await;
+    let api: serde_json::Value = app
+        .client()
+        .get(app.url(&format!("/api/v1/participations/{id}/points")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(points_of(&api, b), 2, "aggregates stay after deletion");
 }
