@@ -37,8 +37,9 @@ run() {
   DATABASE_URL="$url" "$bin" demo --data-dir "$dir" >"$dir/demo.log" 2>&1
   local started id
   started=$(date +%s.%N)
-  id=$("$tool" setup --database-url "$url" --responses "$responses")
+  id=$("$tool" setup --database-url "$url" --responses "$responses" 2>"$dir/setup.log")
   echo "== $1: survey $id with $responses responses (set-up $(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b-a}') s) =="
+  cat "$dir/setup.log"
   DATABASE_URL="$url" "$bin" serve --data-dir "$dir" --bind "127.0.0.1:$port" >"$dir/serve.log" 2>&1 &
   pid=$!
   until curl -fs "$base/healthz" >/dev/null 2>&1; do sleep 0.05; done

@@ -132,7 +132,7 @@ pub fn choose(
 }
 
 /// Lloyd's iterations stop when the centres moved less than this, squared and relative to the spread.
-const KMEANS_TOLERANCE: f64 = 1e-6;
+const KMEANS_TOLERANCE: f64 = 1e-4;
 
 /// One k-means result.
 #[derive(Debug, Clone)]

@@ -225,7 +225,8 @@ struct Current {
 struct Plan {
     /// Per vote, in order: refused, or accepted (as its op).
     decisions: Vec<Result<PointOp, Refused>>,
-    /// (participant, max_points for a new row, net change of `used`); new rows and changed ones only.
+    /// (participant, max_points for a new row, net change of `used`; for a new row: `used`); new rows and
+    /// changed ones only.
     budgets: Vec<(i64, i64, i64)>,
     /// New vote rows: (participation, participant, kind, item, points, max_per_item).
     inserts: Vec<(i64, i64, &'static str, i64, i64, i64)>,
@@ -375,6 +376,7 @@ macro_rules! apply_points {
     ($tx:ident, $ops:expr) => {{
         let ops: &[PointOp] = $ops;
         let r: Result<Vec<Result<Counted, Refused>>, StoreError> = async {
+            let tt = std::time::Instant::now();
             let mut cur = Current::default();
             let mut pids: Vec<i64> = ops.iter().map(|o| o.participant_id).collect();
             pids.sort_unstable();
@@ -402,23 +404,45 @@ macro_rules! apply_points {
                     }
                 }
             }
+            let t_read = tt.elapsed().as_micros();
             let plan = plan(ops, &cur);
             let mut used: HashMap<i64, i64> = cur.budgets.iter().map(|(p, (_, u))| (*p, *u)).collect();
-            for c in chunks(&plan.budgets, 256) {
+            // Budgets: new rows, then existing ones by net change (an upsert would check the proposed row, with
+            // a negative change, against the CHECK before seeing the conflict).
+            let (new_budgets, changed): (Vec<(i64, i64, i64)>, Vec<(i64, i64, i64)>) =
+                plan.budgets.iter().copied().partition(|b| !cur.budgets.contains_key(&b.0));
+            for c in chunks(&new_budgets, 256) {
                 let values = rows_sql(c.len(), 3, 1, ", ", |n| format!("(${n}, ${}, ${})", n + 1, n + 2));
-                let sql = format!(
-                    "INSERT INTO participation_budgets (participant_id, max_points, used) VALUES {values} \
-                     ON CONFLICT (participant_id) DO UPDATE SET used = participation_budgets.used + excluded.used \
-                     RETURNING participant_id, used"
-                );
-                let mut q = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql));
+                let sql = format!("INSERT INTO participation_budgets (participant_id, max_points, used) VALUES {values}");
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
                 for (p, max, d) in c {
                     q = q.bind(*p).bind(*max).bind(*d);
+                    used.insert(*p, *d);
                 }
-                for (p, u) in q.fetch_all(&mut *$tx).await? {
-                    used.insert(p, u);
+                q.execute(&mut *$tx).await?;
+            }
+            let mut by_change: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
+            for (p, _, d) in changed {
+                by_change.entry(d).or_default().push(p);
+            }
+            for (d, pids) in &by_change {
+                for c in chunks(pids, 512) {
+                    let list = rows_sql(c.len(), 1, 2, ", ", |n| format!("${n}"));
+                    let sql = format!(
+                        "UPDATE participation_budgets SET used = used + $1 WHERE participant_id IN ({list}) RETURNING participant_id, used"
+                    );
+                    let mut q = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql)).bind(*d);
+                    for p in c {
+                        q = q.bind(*p);
+                    }
+                    let rows = q.fetch_all(&mut *$tx).await?;
+                    if rows.len() != c.len() {
+                        return Err(StoreError::Conflict(STALE.into()));
+                    }
+                    used.extend(rows);
                 }
             }
+            let t_budget = tt.elapsed().as_micros();
             for c in chunks(&plan.deletes, 128) {
                 let cond = rows_sql(c.len(), 4, 1, " OR ", |n| {
                     format!("(participant_id = ${n} AND item_kind = ${} AND item_id = ${} AND points = ${})", n + 1, n + 2, n + 3)
@@ -449,6 +473,7 @@ macro_rules! apply_points {
                     }
                 }
             }
+            let t_del = tt.elapsed().as_micros();
             let now = now_secs();
             for c in chunks(&plan.inserts, 128) {
                 // `$1` is the time; the rows' placeholders start at `$2`.
@@ -465,6 +490,7 @@ macro_rules! apply_points {
                 }
                 q.execute(&mut *$tx).await?;
             }
+            let t_ins = tt.elapsed().as_micros();
             let mut totals: HashMap<ItemKey, i64> = HashMap::new();
             for c in chunks(&plan.tallies, 128) {
                 let values = rows_sql(c.len(), 5, 1, ", ", |n| {
@@ -486,6 +512,7 @@ macro_rules! apply_points {
                     }
                 }
             }
+            tracing::debug!(t_read, t_budget, t_del, t_ins, t_tally = tt.elapsed().as_micros() as u64, ins = plan.inserts.len(), del = plan.deletes.len(), "TIMING");
             Ok(answers(&plan, totals, used))
         }
         .await;
@@ -573,9 +600,9 @@ impl Writer {
                     }
                 }
                 let ops: Vec<VoteOp> = jobs.iter().map(|(op, _)| op.clone()).collect();
-                let t0 = std::time::Instant::now();
+                let started = std::time::Instant::now();
                 let result = apply_batch(&db, &ops).await;
-                tracing::info!(target: "votes_timing", batch = ops.len(), us = t0.elapsed().as_micros() as u64, "batch");
+                tracing::debug!(votes = ops.len(), us = started.elapsed().as_micros() as u64, "vote batch");
                 match result {
                     Ok(results) => {
                         for ((_, reply), r) in jobs.drain(..).zip(results) {
@@ -643,4 +670,119 @@ pub async fn my_opinions(db: &Db, participant_id: i64) -> StoreResult<Vec<(i64, 
             .bind(participant_id).fetch_all(pool).await?
     });
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn op(participant: i64, item: i64, delta: i64) -> PointOp {
+        PointOp {
+            participation_id: 7,
+            participant_id: participant,
+            item_kind: "massnahme",
+            item_id: item,
+            delta,
+            budget: 3,
+            max_per_item: 2,
+        }
+    }
+
+    #[test]
+    fn chunks_are_few_and_cover_everything() {
+        assert_eq!(chunk_sizes(0, 128), Vec::<usize>::new());
+        assert_eq!(chunk_sizes(1, 128), vec![1]);
+        assert_eq!(chunk_sizes(300, 128), vec![128, 128, 32, 8, 4]);
+        for n in 0..1100 {
+            let c = chunk_sizes(n, 256);
+            assert_eq!(c.iter().sum::<usize>(), n);
+            assert!(c.iter().all(|s| s.is_power_of_two() && *s <= 256));
+        }
+        let rows: Vec<usize> = (0..300).collect();
+        let parts = chunks(&rows, 128);
+        assert_eq!(parts.concat(), rows);
+        assert_eq!(
+            rows_sql(2, 3, 1, ", ", |n| format!("(${n}, ${}, ${})", n + 1, n + 2)),
+            "($1, $2, $3), ($4, $5, $6)"
+        );
+    }
+
+    #[test]
+    fn votes_are_decided_in_order_by_the_constraints_rules() {
+        // Participant 1 had 1 point on item 10 (budget 3, 1 used); participant 2 is new.
+        let mut cur = Current::default();
+        cur.budgets.insert(1, (3, 1));
+        cur.votes.insert((1, "massnahme", 10), (1, 2));
+        let ops = [
+            op(1, 10, 1),  // 2 on item 10, 2 used
+            op(1, 10, 1),  // item limit 2
+            op(1, 11, 1),  // 3 used
+            op(1, 12, 1),  // budget exhausted
+            op(2, 10, -1), // nothing to take back
+            op(2, 10, 1),  // new row
+            op(1, 11, -1), // row of item 11 goes again
+            op(2, 12, 1),
+            op(2, 12, -1),
+        ];
+        let p = plan(&ops, &cur);
+        let refused: Vec<Option<&str>> = p.decisions.iter().map(|d| d.err()).collect();
+        assert_eq!(
+            refused,
+            vec![
+                None,
+                Some("err-vote-item-limit"),
+                None,
+                Some("err-vote-no-points-left"),
+                Some("err-vote-nothing-to-take-back"),
+                None,
+                None,
+                None,
+                None
+            ]
+        );
+        // Net changes: participant 1 +1 used, participant 2 new with 1 used.
+        assert_eq!(p.budgets, vec![(1, 3, 1), (2, 3, 1)]);
+        assert_eq!(p.inserts, vec![(7, 2, "massnahme", 10, 1, 2)]);
+        assert_eq!(p.updates.get(&1), Some(&vec![(1, "massnahme", 10, 1)]));
+        assert!(p.deletes.is_empty(), "item 11 and 12 rows came and went in the batch");
+        assert_eq!(
+            p.tallies,
+            vec![(7, "massnahme", 10, 2, 1), (7, "massnahme", 11, 0, 0), (7, "massnahme", 12, 0, 0)]
+        );
+        // Totals after the batch: item 10 had 5 points and now 7; answers walk back from there.
+        let totals = HashMap::from([((7, "massnahme", 10), 7), ((7, "massnahme", 11), 0), ((7, "massnahme", 12), 4)]);
+        let used = HashMap::from([(1, 2), (2, 1)]);
+        let a = answers(&p, totals, used);
+        let got: Vec<Option<(i64, Option<i64>)>> =
+            a.iter().map(|r| r.as_ref().ok().map(|c| (c.total, c.remaining))).collect();
+        assert_eq!(
+            got,
+            vec![
+                Some((6, Some(1))),
+                None,
+                Some((1, Some(0))),
+                None,
+                None,
+                Some((7, Some(2))),
+                Some((0, Some(1))),
+                Some((5, Some(1))),
+                Some((4, Some(2)))
+            ]
+        );
+    }
+
+    #[test]
+    fn taking_back_the_last_point_deletes_the_row() {
+        let mut cur = Current::default();
+        cur.budgets.insert(1, (3, 2));
+        cur.votes.insert((1, "massnahme", 10), (2, 2));
+        let p = plan(&[op(1, 10, -1), op(1, 10, -1), op(1, 10, -1)], &cur);
+        assert_eq!(p.decisions[2], Err("err-vote-nothing-to-take-back"));
+        assert_eq!(p.deletes, vec![(1, "massnahme", 10, 2)]);
+        assert_eq!(p.budgets, vec![(1, 3, -2)]);
+        assert_eq!(p.tallies, vec![(7, "massnahme", 10, -2, -1)]);
+        // A participant whose every vote was refused writes nothing.
+        let p = plan(&[op(5, 10, -1)], &Current::default());
+        assert!(p.budgets.is_empty() && p.tallies.is_empty() && p.inserts.is_empty());
+    }
 }

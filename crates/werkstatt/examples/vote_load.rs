@@ -662,6 +662,12 @@ async fn writer_only(a: &Args, db: &Db, s: &Setup) -> Res<()> {
 #[tokio::main]
 async fn main() {
     let a = Args::parse();
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_target(false)
+            .init();
+    }
     if let Err(e) = run(a).await {
         eprintln!("vote_load: {e}");
         std::process::exit(1);

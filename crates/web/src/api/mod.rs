@@ -28,7 +28,9 @@ use utoipa::{OpenApi, ToSchema};
         crate::participation::points::api_points,
         crate::participation::ideas::api::list,
         crate::participation::benefit::api::benefit,
-        crate::participation::opinion::api_opinions
+        crate::participation::opinion::api_opinions,
+        crate::participation::survey::api::questions,
+        crate::participation::survey::api::results
     ),
     components(schemas(
         municipalities::MunicipalityDto,
@@ -49,6 +51,12 @@ use utoipa::{OpenApi, ToSchema};
         crate::participation::benefit::api::BenefitSensitivity,
         crate::participation::benefit::api::BenefitVariation,
         crate::participation::benefit::api::BenefitSensitivityRow,
+        crate::participation::survey::api::SurveyDto,
+        crate::participation::survey::api::SurveyQuestionDto,
+        crate::participation::survey::api::SurveyConditionDto,
+        crate::participation::survey::api::SurveyResultsDto,
+        crate::participation::survey::api::SurveyQuestionResultDto,
+        crate::participation::survey::api::SurveyResultRowDto,
         ApiError,
         ApiFieldError
     ))
