@@ -178,7 +178,6 @@ pub fn table_xlsx(
     Ok(workbook.save_to_buffer()?)
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -248,7 +248,11 @@ fn kmeans(points: &[[f64; 2]], mut centres: Vec<[f64; 2]>, max_iterations: usize
                 changed = true;
             }
         }
-        let shift: f64 = before.iter().zip(&centres).map(|(&a, &b)| dist2(a, b)).sum();
+        let shift: f64 = before
+            .iter()
+            .zip(&centres)
+            .map(|(&a, &b)| dist2(a, b))
+            .sum();
         if !changed || shift <= KMEANS_TOLERANCE * spread {
             break;
         }

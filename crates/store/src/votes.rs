@@ -185,7 +185,15 @@ struct PointOp {
 impl PointOp {
     fn of(op: &VoteOp) -> Option<PointOp> {
         match op {
-            VoteOp::Points { participation_id, participant_id, item_kind, item_id, delta, budget, max_per_item } => Some(PointOp {
+            VoteOp::Points {
+                participation_id,
+                participant_id,
+                item_kind,
+                item_id,
+                delta,
+                budget,
+                max_per_item,
+            } => Some(PointOp {
                 participation_id: *participation_id,
                 participant_id: *participant_id,
                 item_kind,
@@ -248,15 +256,19 @@ fn plan(ops: &[PointOp], cur: &Current) -> Plan {
     let mut tallies: BTreeMap<ItemKey, (i64, i64)> = BTreeMap::new();
     let mut decisions = Vec::with_capacity(ops.len());
     for op in ops {
-        let b = budgets.entry(op.participant_id).or_insert_with(|| match cur.budgets.get(&op.participant_id) {
-            Some(&(max, used)) => (max, used, used, true, false),
-            None => (op.budget, 0, 0, false, false),
+        let b = budgets.entry(op.participant_id).or_insert_with(|| {
+            match cur.budgets.get(&op.participant_id) {
+                Some(&(max, used)) => (max, used, used, true, false),
+                None => (op.budget, 0, 0, false, false),
+            }
         });
         let key = (op.participant_id, op.item_kind, op.item_id);
-        let v = votes.entry(key).or_insert_with(|| match cur.votes.get(&key) {
-            Some(&(points, max)) => (points, max, points, true, op.participation_id, false),
-            None => (0, op.max_per_item, 0, false, op.participation_id, false),
-        });
+        let v = votes
+            .entry(key)
+            .or_insert_with(|| match cur.votes.get(&key) {
+                Some(&(points, max)) => (points, max, points, true, op.participation_id, false),
+                None => (0, op.max_per_item, 0, false, op.participation_id, false),
+            });
         let voters;
         if op.delta > 0 {
             if b.1 + 1 > b.0 {
@@ -283,12 +295,17 @@ fn plan(ops: &[PointOp], cur: &Current) -> Plan {
         }
         b.4 = true;
         v.5 = true;
-        let t = tallies.entry((op.participation_id, op.item_kind, op.item_id)).or_default();
+        let t = tallies
+            .entry((op.participation_id, op.item_kind, op.item_id))
+            .or_default();
         t.0 += op.delta;
         t.1 += voters;
         decisions.push(Ok(*op));
     }
-    let mut p = Plan { decisions, ..Default::default() };
+    let mut p = Plan {
+        decisions,
+        ..Default::default()
+    };
     for (pid, (max, used, before, existed, touched)) in budgets {
         if touched && (!existed || used != before) {
             p.budgets.push((pid, max, used - before));
@@ -297,15 +314,22 @@ fn plan(ops: &[PointOp], cur: &Current) -> Plan {
     for ((pid, kind, item), (points, max, before, existed, participation, touched)) in votes {
         match (touched, existed, points) {
             (false, _, _) | (true, false, 0) => {}
-            (true, false, _) => p.inserts.push((participation, pid, kind, item, points, max)),
+            (true, false, _) => p
+                .inserts
+                .push((participation, pid, kind, item, points, max)),
             (true, true, 0) => p.deletes.push((pid, kind, item, before)),
-            (true, true, _) if points != before => {
-                p.updates.entry(points - before).or_default().push((pid, kind, item, before))
-            }
+            (true, true, _) if points != before => p
+                .updates
+                .entry(points - before)
+                .or_default()
+                .push((pid, kind, item, before)),
             _ => {}
         }
     }
-    p.tallies = tallies.into_iter().map(|((pn, k, i), (d, v))| (pn, k, i, d, v)).collect();
+    p.tallies = tallies
+        .into_iter()
+        .map(|((pn, k, i), (d, v))| (pn, k, i, d, v))
+        .collect();
     p
 }
 
@@ -321,9 +345,14 @@ fn answers(
         match d {
             Err(r) => out.push(Err(r)),
             Ok(op) => {
-                let t = totals.entry((op.participation_id, op.item_kind, op.item_id)).or_default();
+                let t = totals
+                    .entry((op.participation_id, op.item_kind, op.item_id))
+                    .or_default();
                 let u = used.entry(op.participant_id).or_default();
-                out.push(Ok(Counted { total: *t, remaining: Some(op.budget - *u) }));
+                out.push(Ok(Counted {
+                    total: *t,
+                    remaining: Some(op.budget - *u),
+                }));
                 *t -= op.delta;
                 *u -= op.delta;
             }
@@ -333,91 +362,79 @@ fn answers(
     out
 }
 
-/// Chunk sizes for `n` rows: as many `cap` as fit, then the binary digits of the rest (few distinct
-/// statement texts, so that prepared statements are reused).
-fn chunk_sizes(mut n: usize, cap: usize) -> Vec<usize> {
-    let mut out = vec![];
-    while n >= cap {
-        out.push(cap);
-        n -= cap;
-    }
-    let mut bit = cap / 2;
-    while bit > 0 {
-        if n & bit != 0 {
-            out.push(bit);
-        }
-        bit /= 2;
-    }
-    out
-}
-
-fn chunks<T>(rows: &[T], cap: usize) -> Vec<&[T]> {
-    let mut out = vec![];
-    let mut at = 0;
-    for n in chunk_sizes(rows.len(), cap) {
-        out.push(&rows[at..at + n]);
-        at += n;
-    }
-    out
+/// At most `cap` rows per piece.
+fn chunks<T>(rows: &[T], cap: usize) -> std::slice::Chunks<'_, T> {
+    rows.chunks(cap)
 }
 
 /// `rows` rows of `cols` placeholders each, numbered from `first`, joined with `sep`; `row` formats one row
 /// from its first placeholder number (`($1, $2, $3), ($4, $5, $6)`).
-fn rows_sql(rows: usize, cols: usize, first: usize, sep: &str, row: impl Fn(usize) -> String) -> String {
-    (0..rows).map(|r| row(first + r * cols)).collect::<Vec<_>>().join(sep)
+fn rows_sql(
+    rows: usize,
+    cols: usize,
+    first: usize,
+    sep: &str,
+    row: impl Fn(usize) -> String,
+) -> String {
+    (0..rows)
+        .map(|r| row(first + r * cols))
+        .collect::<Vec<_>>()
+        .join(sep)
 }
+
+/// Rows per multi-row statement: whole batches fit (`MAX_BATCH`), far below both engines' parameter limits.
+const ROWS: usize = 1024;
+/// Terms per `OR` chain, below SQLite's expression depth limit (1000).
+const OR_TERMS: usize = 256;
 
 /// The batch went stale under us (another node wrote the same rows): use the per-vote path.
 const STALE: &str = "votes changed concurrently";
 
-/// Read, decide, write: the batched path for point votes. Evaluates to the answers, or an error after which
-/// the caller rolls back to its savepoint.
+/// Read, decide, write: the batched path for point votes, about ten statements for the whole batch. Their
+/// texts depend on the batch's size, so they are not kept prepared. Evaluates to the answers, or an error
+/// after which the caller rolls the transaction back.
 macro_rules! apply_points {
     ($tx:ident, $ops:expr) => {{
         let ops: &[PointOp] = $ops;
         let r: Result<Vec<Result<Counted, Refused>>, StoreError> = async {
-            let tt = std::time::Instant::now();
+            // The participants' budgets and vote rows, in one statement.
             let mut cur = Current::default();
             let mut pids: Vec<i64> = ops.iter().map(|o| o.participant_id).collect();
             pids.sort_unstable();
             pids.dedup();
-            for c in chunks(&pids, 512) {
+            for c in chunks(&pids, ROWS) {
                 let list = rows_sql(c.len(), 1, 1, ", ", |n| format!("${n}"));
-                let sql = format!("SELECT participant_id, max_points, used FROM participation_budgets WHERE participant_id IN ({list})");
-                let mut q = sqlx::query_as::<_, (i64, i64, i64)>(sqlx::AssertSqlSafe(sql));
-                for p in c {
-                    q = q.bind(*p);
-                }
-                for (p, max, used) in q.fetch_all(&mut *$tx).await? {
-                    cur.budgets.insert(p, (max, used));
-                }
                 let sql = format!(
-                    "SELECT participant_id, item_kind, item_id, points, max_per_item FROM participation_votes WHERE participant_id IN ({list})"
+                    "SELECT CAST(0 AS BIGINT), participant_id, '', CAST(0 AS BIGINT), max_points, used FROM participation_budgets \
+                     WHERE participant_id IN ({list}) UNION ALL \
+                     SELECT CAST(1 AS BIGINT), participant_id, item_kind, item_id, points, max_per_item FROM participation_votes \
+                     WHERE participant_id IN ({list})"
                 );
-                let mut q = sqlx::query_as::<_, (i64, String, i64, i64, i64)>(sqlx::AssertSqlSafe(sql));
+                let mut q = sqlx::query_as::<_, (i64, i64, String, i64, i64, i64)>(sqlx::AssertSqlSafe(sql)).persistent(false);
                 for p in c {
                     q = q.bind(*p);
                 }
-                for (p, kind, item, points, max) in q.fetch_all(&mut *$tx).await? {
-                    if let Some(kind) = item_kind(&kind) {
-                        cur.votes.insert((p, kind, item), (points, max));
+                for (table, p, kind, item, a, b) in q.fetch_all(&mut *$tx).await? {
+                    if table == 0 {
+                        cur.budgets.insert(p, (a, b));
+                    } else if let Some(kind) = item_kind(&kind) {
+                        cur.votes.insert((p, kind, item), (a, b));
                     }
                 }
             }
-            let t_read = tt.elapsed().as_micros();
             let plan = plan(ops, &cur);
             let mut used: HashMap<i64, i64> = cur.budgets.iter().map(|(p, (_, u))| (*p, *u)).collect();
             // Budgets: new rows, then existing ones by net change (an upsert would check the proposed row, with
             // a negative change, against the CHECK before seeing the conflict).
             let (new_budgets, changed): (Vec<(i64, i64, i64)>, Vec<(i64, i64, i64)>) =
                 plan.budgets.iter().copied().partition(|b| !cur.budgets.contains_key(&b.0));
-            for c in chunks(&new_budgets, 256) {
+            for c in chunks(&new_budgets, ROWS) {
                 let values = rows_sql(c.len(), 3, 1, ", ", |n| format!("(${n}, ${}, ${})", n + 1, n + 2));
                 let sql = format!("INSERT INTO participation_budgets (participant_id, max_points, used) VALUES {values}");
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-                for (p, max, d) in c {
-                    q = q.bind(*p).bind(*max).bind(*d);
-                    used.insert(*p, *d);
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
+                for (p, max, u) in c {
+                    q = q.bind(*p).bind(*max).bind(*u);
+                    used.insert(*p, *u);
                 }
                 q.execute(&mut *$tx).await?;
             }
@@ -426,12 +443,12 @@ macro_rules! apply_points {
                 by_change.entry(d).or_default().push(p);
             }
             for (d, pids) in &by_change {
-                for c in chunks(pids, 512) {
+                for c in chunks(pids, ROWS) {
                     let list = rows_sql(c.len(), 1, 2, ", ", |n| format!("${n}"));
                     let sql = format!(
                         "UPDATE participation_budgets SET used = used + $1 WHERE participant_id IN ({list}) RETURNING participant_id, used"
                     );
-                    let mut q = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql)).bind(*d);
+                    let mut q = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql)).persistent(false).bind(*d);
                     for p in c {
                         q = q.bind(*p);
                     }
@@ -442,13 +459,14 @@ macro_rules! apply_points {
                     used.extend(rows);
                 }
             }
-            let t_budget = tt.elapsed().as_micros();
-            for c in chunks(&plan.deletes, 128) {
+            // Vote rows: gone, changed, new. Each change names the points it expects, so a row another node
+            // changed meanwhile is noticed.
+            for c in chunks(&plan.deletes, OR_TERMS) {
                 let cond = rows_sql(c.len(), 4, 1, " OR ", |n| {
                     format!("(participant_id = ${n} AND item_kind = ${} AND item_id = ${} AND points = ${})", n + 1, n + 2, n + 3)
                 });
                 let sql = format!("DELETE FROM participation_votes WHERE {cond}");
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false);
                 for (p, k, i, before) in c {
                     q = q.bind(*p).bind(*k).bind(*i).bind(*before);
                 }
@@ -457,25 +475,22 @@ macro_rules! apply_points {
                 }
             }
             for (d, rows) in &plan.updates {
-                for c in chunks(rows, 128) {
+                for c in chunks(rows, OR_TERMS) {
                     let cond = rows_sql(c.len(), 4, 2, " OR ", |n| {
                         format!("(participant_id = ${n} AND item_kind = ${} AND item_id = ${} AND points = ${})", n + 1, n + 2, n + 3)
                     });
                     let sql = format!("UPDATE participation_votes SET points = points + $1 WHERE {cond}");
-                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(*d);
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false).bind(*d);
                     for (p, k, i, before) in c {
                         q = q.bind(*p).bind(*k).bind(*i).bind(*before);
                     }
-                    match q.execute(&mut *$tx).await {
-                        Ok(r) if r.rows_affected() == c.len() as u64 => {}
-                        Ok(_) => return Err(StoreError::Conflict(STALE.into())),
-                        Err(e) => return Err(StoreError::Database(e)),
+                    if q.execute(&mut *$tx).await?.rows_affected() != c.len() as u64 {
+                        return Err(StoreError::Conflict(STALE.into()));
                     }
                 }
             }
-            let t_del = tt.elapsed().as_micros();
             let now = now_secs();
-            for c in chunks(&plan.inserts, 128) {
+            for c in chunks(&plan.inserts, ROWS) {
                 // `$1` is the time; the rows' placeholders start at `$2`.
                 let values = rows_sql(c.len(), 6, 2, ", ", |n| {
                     format!("(${n}, ${}, ${}, ${}, ${}, ${}, $1)", n + 1, n + 2, n + 3, n + 4, n + 5)
@@ -484,15 +499,15 @@ macro_rules! apply_points {
                     "INSERT INTO participation_votes (participation_id, participant_id, item_kind, item_id, points, max_per_item, created_at) \
                      VALUES {values}"
                 );
-                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(now);
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).persistent(false).bind(now);
                 for (pn, p, k, i, points, max) in c {
                     q = q.bind(*pn).bind(*p).bind(*k).bind(*i).bind(*points).bind(*max);
                 }
                 q.execute(&mut *$tx).await?;
             }
-            let t_ins = tt.elapsed().as_micros();
+            // Totals, relative, so that other nodes' votes add up; their values after the batch come back.
             let mut totals: HashMap<ItemKey, i64> = HashMap::new();
-            for c in chunks(&plan.tallies, 128) {
+            for c in chunks(&plan.tallies, ROWS) {
                 let values = rows_sql(c.len(), 5, 1, ", ", |n| {
                     format!("(${n}, ${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4)
                 });
@@ -502,7 +517,7 @@ macro_rules! apply_points {
                      points = participation_tallies.points + excluded.points, voters = participation_tallies.voters + excluded.voters \
                      RETURNING participation_id, item_kind, item_id, points"
                 );
-                let mut q = sqlx::query_as::<_, (i64, String, i64, i64)>(sqlx::AssertSqlSafe(sql));
+                let mut q = sqlx::query_as::<_, (i64, String, i64, i64)>(sqlx::AssertSqlSafe(sql)).persistent(false);
                 for (pn, k, i, d, v) in c {
                     q = q.bind(*pn).bind(*k).bind(*i).bind(*d).bind(*v);
                 }
@@ -512,7 +527,6 @@ macro_rules! apply_points {
                     }
                 }
             }
-            tracing::debug!(t_read, t_budget, t_del, t_ins, t_tally = tt.elapsed().as_micros() as u64, ins = plan.inserts.len(), del = plan.deletes.len(), "TIMING");
             Ok(answers(&plan, totals, used))
         }
         .await;
@@ -520,55 +534,136 @@ macro_rules! apply_points {
     }};
 }
 
-/// Apply votes in one transaction. Point votes take the batched path (a few statements for the whole
-/// batch); should it fail (a constraint, because another node changed the same rows meanwhile, or an unknown
-/// participant), it is rolled back and they join the other votes on the per-vote path, where each vote has
-/// its own savepoint: a refused vote is rolled back alone and the others still commit. A database failure
-/// there fails the whole batch (nothing committed, every caller gets the error).
-pub async fn apply_batch(db: &Db, ops: &[VoteOp]) -> StoreResult<Vec<Result<Counted, Refused>>> {
-    let mut out: Vec<Option<Result<Counted, Refused>>> = vec![None; ops.len()];
-    let points: Vec<(usize, PointOp)> =
-        ops.iter().enumerate().filter_map(|(i, op)| PointOp::of(op).map(|p| (i, p))).collect();
-    crate::in_tx!(db, tx => {
-        let mut one_by_one: Vec<usize> = (0..ops.len()).filter(|i| out[*i].is_none() && PointOp::of(&ops[*i]).is_none()).collect();
-        if !points.is_empty() {
-            let batch: Vec<PointOp> = points.iter().map(|(_, p)| *p).collect();
-            sqlx::query("SAVEPOINT points").execute(&mut *tx).await?;
-            match apply_points!(tx, &batch) {
-                Ok(answers) => {
-                    sqlx::query("RELEASE SAVEPOINT points").execute(&mut *tx).await?;
-                    for ((i, _), a) in points.iter().zip(answers) {
-                        out[*i] = Some(a);
+/// The votes `$which` of `$ops` one by one, each in its own savepoint: a refused vote is rolled back alone.
+/// Evaluates to `Ok(())` with `$out` filled, or the database error that fails the batch.
+macro_rules! apply_each {
+    ($tx:ident, $ops:expr, $which:expr, $out:expr) => {{
+        let r: Result<(), StoreError> = async {
+            for &i in $which {
+                let op = &$ops[i];
+                sqlx::query("SAVEPOINT vote").execute(&mut *$tx).await?;
+                match apply_one!($tx, op) {
+                    Ok(Ok(c)) => {
+                        sqlx::query("RELEASE SAVEPOINT vote")
+                            .execute(&mut *$tx)
+                            .await?;
+                        $out[i] = Some(Ok(c));
+                    }
+                    Ok(Err(refused)) => {
+                        sqlx::query("ROLLBACK TO SAVEPOINT vote")
+                            .execute(&mut *$tx)
+                            .await?;
+                        sqlx::query("RELEASE SAVEPOINT vote")
+                            .execute(&mut *$tx)
+                            .await?;
+                        $out[i] = Some(Err(refused));
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            Ok(())
+        }
+        .await;
+        r
+    }};
+}
+
+/// A connection the writer keeps while votes keep coming (no pool queue between two batches).
+enum Conn {
+    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
+}
+
+impl Conn {
+    async fn acquire(db: &Db) -> StoreResult<Conn> {
+        Ok(match db.counted() {
+            crate::Pool::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
+            crate::Pool::Postgres(p) => Conn::Postgres(p.acquire().await?),
+        })
+    }
+}
+
+/// One attempt at a batch in one transaction `$tx` (begun): point votes batched when `$batched`, the others
+/// (all, when not) one by one. `Ok(None)`: the batched path failed and the transaction was rolled back.
+macro_rules! attempt {
+    ($tx:ident, $ops:expr, $batched:expr) => {{
+        let ops: &[VoteOp] = $ops;
+        let r: StoreResult<Option<Vec<Result<Counted, Refused>>>> = async {
+            let mut out: Vec<Option<Result<Counted, Refused>>> = vec![None; ops.len()];
+            let points: Vec<(usize, PointOp)> = if $batched {
+                ops.iter().enumerate().filter_map(|(i, op)| PointOp::of(op).map(|p| (i, p))).collect()
+            } else {
+                vec![]
+            };
+            if !points.is_empty() {
+                let batch: Vec<PointOp> = points.iter().map(|(_, p)| *p).collect();
+                match apply_points!($tx, &batch) {
+                    Ok(answers) => {
+                        for ((i, _), a) in points.iter().zip(answers) {
+                            out[*i] = Some(a);
+                        }
+                    }
+                    Err(e) => {
+                        tracing::debug!(error = %e, votes = batch.len(), "batched point votes: once more one by one");
+                        $tx.rollback().await?;
+                        return Ok(None);
                     }
                 }
-                Err(e) => {
-                    tracing::debug!(error = %e, votes = batch.len(), "batched point votes fell back to one by one");
-                    sqlx::query("ROLLBACK TO SAVEPOINT points").execute(&mut *tx).await?;
-                    sqlx::query("RELEASE SAVEPOINT points").execute(&mut *tx).await?;
-                    one_by_one.extend(points.iter().map(|(i, _)| *i));
-                    one_by_one.sort_unstable();
-                }
             }
+            let rest: Vec<usize> = (0..ops.len()).filter(|i| out[*i].is_none()).collect();
+            apply_each!($tx, ops, &rest, out)?;
+            $tx.commit().await?;
+            Ok(Some(out.into_iter().map(|o| o.expect("every vote answered")).collect()))
         }
-        for i in one_by_one {
-            let op = &ops[i];
-            sqlx::query("SAVEPOINT vote").execute(&mut *tx).await?;
-            match apply_one!(tx, op) {
-                Ok(Ok(c)) => {
-                    sqlx::query("RELEASE SAVEPOINT vote").execute(&mut *tx).await?;
-                    out[i] = Some(Ok(c));
-                }
-                Ok(Err(refused)) => {
-                    sqlx::query("ROLLBACK TO SAVEPOINT vote").execute(&mut *tx).await?;
-                    sqlx::query("RELEASE SAVEPOINT vote").execute(&mut *tx).await?;
-                    out[i] = Some(Err(refused));
-                }
-                Err(e) => return Err(e),
+        .await;
+        r
+    }};
+}
+
+async fn apply_on(conn: &mut Conn, ops: &[VoteOp]) -> StoreResult<Vec<Result<Counted, Refused>>> {
+    use sqlx::Connection as _;
+    for batched in [true, false] {
+        let done = match conn {
+            Conn::Sqlite(c) => {
+                let mut tx = c.begin_with("BEGIN IMMEDIATE").await?;
+                attempt!(tx, ops, batched)
             }
+            Conn::Postgres(c) => {
+                let mut tx = c.begin().await?;
+                attempt!(tx, ops, batched)
+            }
+        };
+        if let Some(answers) = done? {
+            return Ok(answers);
         }
-        Ok(())
-    })?;
-    Ok(out.into_iter().map(|o| o.expect("every vote answered")).collect())
+    }
+    unreachable!("the one-by-one attempt answers or fails")
+}
+
+/// Apply votes in one transaction. Point votes take the batched path (a few statements for the whole batch:
+/// read the participants' budgets and rows, decide every vote in order in memory by the rules the constraints
+/// enforce, write the net changes); should that fail (a constraint, because another node changed the same
+/// rows meanwhile, or an unknown participant), the transaction is rolled back and the whole batch is applied
+/// once more one vote at a time, each in its own savepoint: a refused vote is rolled back alone and the
+/// others still commit. Other votes always take that path. A database failure fails the whole batch (nothing
+/// committed, every caller gets the error).
+pub async fn apply_batch(db: &Db, ops: &[VoteOp]) -> StoreResult<Vec<Result<Counted, Refused>>> {
+    let mut conn = Conn::acquire(db).await?;
+    apply_on(&mut conn, ops).await
+}
+
+/// The per-vote path alone (each vote in its own savepoint), for comparison with the batched one.
+pub async fn apply_one_by_one(
+    db: &Db,
+    ops: &[VoteOp],
+) -> StoreResult<Vec<Result<Counted, Refused>>> {
+    let mut out: Vec<Option<Result<Counted, Refused>>> = vec![None; ops.len()];
+    let all: Vec<usize> = (0..ops.len()).collect();
+    crate::in_tx!(db, tx => apply_each!(tx, ops, &all, out))?;
+    Ok(out
+        .into_iter()
+        .map(|o| o.expect("every vote answered"))
+        .collect())
 }
 
 type Job = (
@@ -578,6 +673,9 @@ type Job = (
 
 /// Most votes in one transaction.
 pub const MAX_BATCH: usize = 1024;
+
+/// How long the writer keeps its connection after the last batch, waiting for more votes.
+const KEEP_CONNECTION: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// The node's vote writer: send a vote, get the answer after its batch committed.
 #[derive(Clone)]
@@ -591,7 +689,21 @@ impl Writer {
         let (tx, mut rx) = mpsc::channel::<Job>(16 * MAX_BATCH);
         tokio::spawn(async move {
             let mut jobs: Vec<Job> = Vec::with_capacity(MAX_BATCH);
-            while let Some(first) = rx.recv().await {
+            let mut conn: Option<Conn> = None;
+            loop {
+                // Keep the connection while votes keep coming; give it back to the pool when idle.
+                let first = if conn.is_some() {
+                    match tokio::time::timeout(KEEP_CONNECTION, rx.recv()).await {
+                        Ok(j) => j,
+                        Err(_) => {
+                            conn = None;
+                            rx.recv().await
+                        }
+                    }
+                } else {
+                    rx.recv().await
+                };
+                let Some(first) = first else { break };
                 jobs.push(first);
                 while jobs.len() < MAX_BATCH {
                     match rx.try_recv() {
@@ -601,8 +713,18 @@ impl Writer {
                 }
                 let ops: Vec<VoteOp> = jobs.iter().map(|(op, _)| op.clone()).collect();
                 let started = std::time::Instant::now();
-                let result = apply_batch(&db, &ops).await;
-                tracing::debug!(votes = ops.len(), us = started.elapsed().as_micros() as u64, "vote batch");
+                let result = match &mut conn {
+                    Some(c) => apply_on(c, &ops).await,
+                    None => match Conn::acquire(&db).await {
+                        Ok(c) => apply_on(conn.insert(c), &ops).await,
+                        Err(e) => Err(e),
+                    },
+                };
+                tracing::debug!(
+                    votes = ops.len(),
+                    us = started.elapsed().as_micros() as u64,
+                    "vote batch"
+                );
                 match result {
                     Ok(results) => {
                         for ((_, reply), r) in jobs.drain(..).zip(results) {
@@ -610,6 +732,8 @@ impl Writer {
                         }
                     }
                     Err(e) => {
+                        // The connection may be broken: take a fresh one for the next batch.
+                        conn = None;
                         tracing::warn!(error = %e, batch = jobs.len(), "vote batch failed");
                         let msg = e.to_string();
                         for (_, reply) in jobs.drain(..) {
@@ -689,18 +813,15 @@ mod tests {
     }
 
     #[test]
-    fn chunks_are_few_and_cover_everything() {
-        assert_eq!(chunk_sizes(0, 128), Vec::<usize>::new());
-        assert_eq!(chunk_sizes(1, 128), vec![1]);
-        assert_eq!(chunk_sizes(300, 128), vec![128, 128, 32, 8, 4]);
-        for n in 0..1100 {
-            let c = chunk_sizes(n, 256);
-            assert_eq!(c.iter().sum::<usize>(), n);
-            assert!(c.iter().all(|s| s.is_power_of_two() && *s <= 256));
-        }
+    fn statements_cover_every_row() {
         let rows: Vec<usize> = (0..300).collect();
-        let parts = chunks(&rows, 128);
+        let parts: Vec<&[usize]> = chunks(&rows, 128).collect();
+        assert_eq!(
+            parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+            vec![128, 128, 44]
+        );
         assert_eq!(parts.concat(), rows);
+        assert!(MAX_BATCH <= ROWS, "a whole batch fits one statement");
         assert_eq!(
             rows_sql(2, 3, 1, ", ", |n| format!("(${n}, ${}, ${})", n + 1, n + 2)),
             "($1, $2, $3), ($4, $5, $6)"
@@ -744,17 +865,30 @@ mod tests {
         assert_eq!(p.budgets, vec![(1, 3, 1), (2, 3, 1)]);
         assert_eq!(p.inserts, vec![(7, 2, "massnahme", 10, 1, 2)]);
         assert_eq!(p.updates.get(&1), Some(&vec![(1, "massnahme", 10, 1)]));
-        assert!(p.deletes.is_empty(), "item 11 and 12 rows came and went in the batch");
+        assert!(
+            p.deletes.is_empty(),
+            "item 11 and 12 rows came and went in the batch"
+        );
         assert_eq!(
             p.tallies,
-            vec![(7, "massnahme", 10, 2, 1), (7, "massnahme", 11, 0, 0), (7, "massnahme", 12, 0, 0)]
+            vec![
+                (7, "massnahme", 10, 2, 1),
+                (7, "massnahme", 11, 0, 0),
+                (7, "massnahme", 12, 0, 0)
+            ]
         );
         // Totals after the batch: item 10 had 5 points and now 7; answers walk back from there.
-        let totals = HashMap::from([((7, "massnahme", 10), 7), ((7, "massnahme", 11), 0), ((7, "massnahme", 12), 4)]);
+        let totals = HashMap::from([
+            ((7, "massnahme", 10), 7),
+            ((7, "massnahme", 11), 0),
+            ((7, "massnahme", 12), 4),
+        ]);
         let used = HashMap::from([(1, 2), (2, 1)]);
         let a = answers(&p, totals, used);
-        let got: Vec<Option<(i64, Option<i64>)>> =
-            a.iter().map(|r| r.as_ref().ok().map(|c| (c.total, c.remaining))).collect();
+        let got: Vec<Option<(i64, Option<i64>)>> = a
+            .iter()
+            .map(|r| r.as_ref().ok().map(|c| (c.total, c.remaining)))
+            .collect();
         assert_eq!(
             got,
             vec![

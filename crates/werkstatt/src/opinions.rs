@@ -64,6 +64,11 @@ fn percent(p: f64) -> String {
     format!("{:.0} %", p * 100.0)
 }
 
+/// Two decimals with a decimal comma.
+fn decimal(x: f64) -> String {
+    format!("{x:.2}").replace('.', ",")
+}
+
 fn summary(
     out: &mut impl Write,
     c: &opinion::Conversation,
@@ -80,13 +85,13 @@ fn summary(
     let tried: Vec<String> = a
         .candidates
         .iter()
-        .map(|k| format!("k={}: {:.2}", k.k, k.silhouette))
+        .map(|k| format!("k={}: {}", k.k, decimal(k.silhouette)))
         .collect();
     writeln!(
         out,
-        "{} Meinungsgruppen (Silhouette {:.2}; {})",
+        "{} Meinungsgruppen (Silhouette {}; {})",
         a.k,
-        a.silhouette,
+        decimal(a.silhouette),
         if tried.is_empty() {
             "keine Alternativen".to_string()
         } else {

@@ -67,7 +67,7 @@ fn shape() -> impl Strategy<Value = Planted> {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 8000,
+        cases: 32,
         failure_persistence: None,
         ..ProptestConfig::default()
     })]

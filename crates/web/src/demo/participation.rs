@@ -5,7 +5,13 @@ use crate::error::AppError;
 use domain::participation::ParticipationInput;
 use store::Db;
 
-fn input(kind: &str, title: &str, description: &str, purpose: &str, access: &str) -> ParticipationInput {
+fn input(
+    kind: &str,
+    title: &str,
+    description: &str,
+    purpose: &str,
+    access: &str,
+) -> ParticipationInput {
     let (from, _) = domain::workshop::utc_to_local(store::now_secs() - 7 * 86_400);
     let (to, _) = domain::workshop::utc_to_local(store::now_secs() + 60 * 86_400);
     ParticipationInput {
@@ -24,9 +30,16 @@ fn input(kind: &str, title: &str, description: &str, purpose: &str, access: &str
     }
 }
 
-pub async fn load_participation(db: &Db, municipality_id: i64, author: Option<i64>) -> Result<(), AppError> {
+pub async fn load_participation(
+    db: &Db,
+    municipality_id: i64,
+    author: Option<i64>,
+) -> Result<(), AppError> {
     let Some(author) = author else { return Ok(()) };
-    if !store::participation::list(db, municipality_id, false).await?.is_empty() {
+    if !store::participation::list(db, municipality_id, false)
+        .await?
+        .is_empty()
+    {
         return Ok(());
     }
     // Point voting on the city's public measures.
@@ -48,7 +61,11 @@ pub async fn load_participation(db: &Db, municipality_id: i64, author: Option<i6
             Default::default(),
         )
         .await?;
-        let items: Vec<(&str, i64)> = measures.iter().take(5).map(|m| ("massnahme", m.id)).collect();
+        let items: Vec<(&str, i64)> = measures
+            .iter()
+            .take(5)
+            .map(|m| ("massnahme", m.id))
+            .collect();
         store::participation::set_items(db, id, &items).await?;
     }
     // A survey about getting to the city centre.
@@ -70,18 +87,59 @@ pub async fn load_participation(db: &Db, municipality_id: i64, author: Option<i6
             required,
             options: options.iter().map(|o| o.to_string()).collect(),
             scale,
-            low_label: if scale > 0 { "gar nicht".into() } else { String::new() },
-            high_label: if scale > 0 { "sehr".into() } else { String::new() },
+            low_label: if scale > 0 {
+                "gar nicht".into()
+            } else {
+                String::new()
+            },
+            high_label: if scale > 0 {
+                "sehr".into()
+            } else {
+                String::new()
+            },
             min: None,
             max: None,
-            max_length: if kind == QuestionKind::Freitext { 1000 } else { 0 },
+            max_length: if kind == QuestionKind::Freitext {
+                1000
+            } else {
+                0
+            },
             condition: None,
         };
         for draft in [
-            q(QuestionKind::Einfach, "Wie kommen Sie meist in die Innenstadt?", &["zu Fuß", "Fahrrad", "Bus oder Bahn", "Auto"], 0, true),
-            q(QuestionKind::Skala, "Wie gern halten Sie sich in der Innenstadt auf?", &[], 5, true),
-            q(QuestionKind::Mehrfach, "Welche digitalen Angebote würden Sie nutzen?", &["freies WLAN", "Parkplatz-App", "Online-Marktplatz lokaler Händler", "digitale Bürgerdienste"], 0, false),
-            q(QuestionKind::Freitext, "Was fehlt Ihnen in der Innenstadt?", &[], 0, false),
+            q(
+                QuestionKind::Einfach,
+                "Wie kommen Sie meist in die Innenstadt?",
+                &["zu Fuß", "Fahrrad", "Bus oder Bahn", "Auto"],
+                0,
+                true,
+            ),
+            q(
+                QuestionKind::Skala,
+                "Wie gern halten Sie sich in der Innenstadt auf?",
+                &[],
+                5,
+                true,
+            ),
+            q(
+                QuestionKind::Mehrfach,
+                "Welche digitalen Angebote würden Sie nutzen?",
+                &[
+                    "freies WLAN",
+                    "Parkplatz-App",
+                    "Online-Marktplatz lokaler Händler",
+                    "digitale Bürgerdienste",
+                ],
+                0,
+                false,
+            ),
+            q(
+                QuestionKind::Freitext,
+                "Was fehlt Ihnen in der Innenstadt?",
+                &[],
+                0,
+                false,
+            ),
         ] {
             store::surveys::add_question(db, id, &draft).await?;
         }

@@ -129,7 +129,11 @@ struct Results<'a> {
 }
 
 fn ranked(mut rows: Vec<Row>) -> Vec<Row> {
-    rows.sort_by(|a, b| b.total.cmp(&a.total).then(a.item.position.cmp(&b.item.position)));
+    rows.sort_by(|a, b| {
+        b.total
+            .cmp(&a.total)
+            .then(a.item.position.cmp(&b.item.position))
+    });
     rows
 }
 
@@ -145,7 +149,8 @@ pub async fn results(state: &AppState, ctx: &RequestCtx, f: &Format) -> Result<S
             )
         })
         .collect();
-    let chart = crate::charts::bar_chart("points-chart", &ctx.t("points-results-title"), &bars, None);
+    let chart =
+        crate::charts::bar_chart("points-chart", &ctx.t("points-results-title"), &bars, None);
     Ok(Results { ctx, chart, rows }.render()?)
 }
 
@@ -174,7 +179,10 @@ pub async fn result_table(
     Ok((header, body))
 }
 
-pub async fn export_of(state: &AppState, participant_id: i64) -> Result<serde_json::Value, AppError> {
+pub async fn export_of(
+    state: &AppState,
+    participant_id: i64,
+) -> Result<serde_json::Value, AppError> {
     let mine = store::votes::mine(&state.db, participant_id).await?;
     Ok(json!({
         "punkte": mine.iter().map(|(k, id, p)| json!({"art": k, "id": id, "punkte": p})).collect::<Vec<_>>()
@@ -246,7 +254,10 @@ pub async fn vote(
     };
     // Only the format's items can receive points.
     let items = store::participation::items(&state.db, f.p.id).await?;
-    if !items.iter().any(|i| i.item_kind == kind && i.item_id == item_id) {
+    if !items
+        .iter()
+        .any(|i| i.item_kind == kind && i.item_id == item_id)
+    {
         return refuse(ctx, f, "err-vote-unknown").await;
     }
     let op = VoteOp::Points {
@@ -261,9 +272,15 @@ pub async fn vote(
     match state.votes.submit(op).await {
         Ok(Ok(counted)) => {
             if wants_json(&headers) {
-                Ok(Json(json!({"ok": true, "remaining": counted.remaining, "total": counted.total})).into_response())
+                Ok(Json(
+                    json!({"ok": true, "remaining": counted.remaining, "total": counted.total}),
+                )
+                .into_response())
             } else {
-                Ok(Redirect::to(&f.path(&format!("?ok=voted#item-{kind}-{item_id}"))).into_response())
+                Ok(
+                    Redirect::to(&f.path(&format!("?ok=voted#item-{kind}-{item_id}")))
+                        .into_response(),
+                )
             }
         }
         Ok(Err(code)) => refuse(ctx, f, code).await,
