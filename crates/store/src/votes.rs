@@ -821,7 +821,7 @@ mod tests {
             vec![128, 128, 44]
         );
         assert_eq!(parts.concat(), rows);
-        assert!(MAX_BATCH <= ROWS, "a whole batch fits one statement");
+        const { assert!(MAX_BATCH <= ROWS, "a whole batch fits one statement") };
         assert_eq!(
             rows_sql(2, 3, 1, ", ", |n| format!("(${n}, ${}, ${})", n + 1, n + 2)),
             "($1, $2, $3), ($4, $5, $6)"
