@@ -8,14 +8,15 @@
 # Load generator: crates/werkstatt/examples/vote_load.rs (it shares the machine's 2 cores with the server).
 #
 # Usage: bench/votes.sh [clients] [seconds]          e.g. bench/votes.sh 256 10
-# BENCH_PG_URL=postgres://user@host:5432 (no database name; default postgres://127.0.0.1:5432) picks the
-# PostgreSQL server; the script creates and drops the database bench_votes there (psql needed).
+# BENCH_PG_URL=postgres://user@host:5432 (no database name; default postgres://postgres@127.0.0.1:5432) picks
+# the PostgreSQL server (name the user: with neither PGUSER nor USER set, the client library logs in as
+# "anonymous"); the script creates and drops the database bench_votes there (psql needed).
 # BENCH_SKIP_PG=1 runs SQLite only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 clients="${1:-256}"
 secs="${2:-10}"
-pg_base="${BENCH_PG_URL:-postgres://127.0.0.1:5432}"
+pg_base="${BENCH_PG_URL:-postgres://postgres@127.0.0.1:5432}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 cargo build --release --quiet --bin werkstatt --example vote_load
 bin="$CARGO_TARGET_DIR/release/werkstatt"

@@ -705,6 +705,9 @@ impl Writer {
                 };
                 let Some(first) = first else { break };
                 jobs.push(first);
+                // Let the tasks that are ready to vote (often all those just answered) queue up first, so that a
+                // lone early vote does not take a commit of its own.
+                tokio::task::yield_now().await;
                 while jobs.len() < MAX_BATCH {
                     match rx.try_recv() {
                         Ok(j) => jobs.push(j),
