@@ -2,7 +2,8 @@
 # Durable votes (issue 5): N concurrent clients (default 256, each a participant with its own cookie jar and
 # keep-alive connection) cast point votes over HTTP; a vote is answered only after the batch holding it has
 # committed (SQLite WAL with synchronous=FULL; PostgreSQL's default synchronous_commit). Reports acknowledged
-# votes/s and latency p50 / p99 / max against GET /healthz req/s of the same clients in the same run, then
+# votes/s and latency p50 / p99 / max against GET /healthz req/s of the same clients in the same run, and
+# against votes on a non-item (the whole request path up to the writer, answered 422 without writing), then
 # checks that the totals equal the vote rows. Runs on a fresh SQLite data folder, then on a fresh PostgreSQL
 # database (skipped when no PostgreSQL answers).
 # Load generator: crates/werkstatt/examples/vote_load.rs (it shares the machine's 2 cores with the server).
@@ -47,7 +48,7 @@ run() {
     sleep 0.05
   done
   echo "== $name: $clients clients, ${secs} s of votes =="
-  "$load" --base "$base" --database-url "$url" --clients "$clients" --secs "$secs" --server-pid "$pid"
+  "$load" --base "$base" --database-url "$url" --clients "$clients" --secs "$secs" --refused-secs 5 --server-pid "$pid"
   printf '%-52s %s\n' "server peak RSS (MiB)" "$(awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$pid/status")"
   kill "$pid"
   wait "$pid" 2>/dev/null || true

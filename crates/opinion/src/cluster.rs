@@ -74,7 +74,10 @@ pub fn choose(
         };
     }
     let sample = sample(n, o.silhouette_sample, o.seed);
-    let previous_k = previous.map(|a| a.k).filter(|k| (2..=max_k).contains(k));
+    let previous_k = previous
+        .filter(|a| a.groups.len() == a.k)
+        .map(|a| a.k)
+        .filter(|k| (2..=max_k).contains(k));
     let mut best: Option<(KMeans, f64)> = None;
     let mut kept_previous: Option<(KMeans, f64)> = None;
     let mut candidates = Vec::new();

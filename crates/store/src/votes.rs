@@ -3,9 +3,12 @@
 //! A vote is acknowledged only after the transaction holding it has committed (SQLite `synchronous=FULL`,
 //! PostgreSQL's default `synchronous_commit`). One fsync per vote would cap the rate near the disk's fsync rate,
 //! so a single writer task per node collects the votes that arrive while the previous batch commits and
-//! writes them in one transaction, each inside its own savepoint: a refused vote (over budget, unknown item)
-//! is rolled back alone and the others still commit. The one-vote-per-person rule is the primary key of the
-//! vote tables, the budget a CHECK constraint, so several nodes writing at once cannot break either.
+//! writes them in one transaction. Point votes are decided in memory in arrival order from one read of the
+//! participants' budgets and rows, and written as net changes in a few multi-row statements (about ten per
+//! batch, whatever its size); other votes, and a batch whose batched write fails, go one by one, each inside
+//! its own savepoint: a refused vote (over budget, unknown item) is rolled back alone and the others still
+//! commit. The one-vote-per-person rule is the primary key of the vote tables, the budget a CHECK constraint,
+//! so several nodes writing at once cannot break either (`docs/BENCHMARKS.md`, "Durable votes").
 
 use crate::{Db, DbKind, StoreError, StoreResult, now_secs};
 use std::collections::{BTreeMap, HashMap};
@@ -98,8 +101,11 @@ macro_rules! apply_one {
                     Ok(Ok(Counted { total, remaining: None }))
                 }
                 VoteOp::Points { participation_id, participant_id, item_kind, item_id, delta, budget, max_per_item } => {
-                    sqlx::query("INSERT INTO participation_budgets (participant_id, max_points, used) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING")
-                        .bind(*participant_id).bind(*budget).execute(&mut *$tx).await?;
+                    if let Err(e) = sqlx::query("INSERT INTO participation_budgets (participant_id, max_points, used) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING")
+                        .bind(*participant_id).bind(*budget).execute(&mut *$tx).await {
+                        // An unknown participant (foreign key) is refused alone, not the whole batch.
+                        return classify(e, "err-vote-refused").map(Err);
+                    }
                     let voter_delta: i64;
                     if *delta > 0 {
                         if let Err(e) = sqlx::query("UPDATE participation_budgets SET used = used + 1 WHERE participant_id = $1")
