@@ -472,3 +472,19 @@ pub async fn items(db: &Db, participation_id: i64) -> StoreResult<Vec<Item>> {
     });
     Ok(rows)
 }
+
+/// Whether an item belongs to a format (one indexed lookup; the vote path checks this per vote).
+pub async fn has_item(
+    db: &Db,
+    participation_id: i64,
+    item_kind: &str,
+    item_id: i64,
+) -> StoreResult<bool> {
+    let n = on_db!(db, pool => {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM participation_items WHERE participation_id = $1 AND item_kind = $2 AND item_id = $3",
+        )
+        .bind(participation_id).bind(item_kind).bind(item_id).fetch_one(pool).await?
+    });
+    Ok(n > 0)
+}

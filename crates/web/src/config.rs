@@ -43,6 +43,11 @@ impl Config {
         }
     }
 
+    /// The public address of `path` (which starts with `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url.trim_end_matches('/'))
+    }
+
     pub fn is_https(&self) -> bool {
         self.base_url.starts_with("https://")
     }

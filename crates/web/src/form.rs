@@ -21,3 +21,11 @@ where
         }
     }
 }
+
+/// The request asks for JSON (a script's form post with `Accept: application/json`) rather than a page.
+pub fn wants_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"))
+}

@@ -6,25 +6,18 @@ use super::Access;
 use super::page::board_page;
 use crate::ctx::{Ctx, RequestCtx};
 use crate::error::AppError;
-use crate::form::Form;
+use crate::form::{Form, wants_json};
 use crate::state::AppState;
 use crate::view::FormView;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use serde::Deserialize;
 use serde_json::json;
 use store::StoreError;
 use store::boards::{CardChange, NewCard};
-
-fn wants_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json"))
-}
 
 /// How a handler ends: done (with a notice key and JSON details) or refused (field and message key).
 enum Outcome {

@@ -100,11 +100,7 @@ pub async fn targets(state: &AppState, a: &Access) -> Result<Targets, AppError> 
 }
 
 fn join_url(state: &AppState, a: &Access) -> String {
-    format!(
-        "{}{}",
-        state.config.base_url.trim_end_matches('/'),
-        a.path("")
-    )
+    state.config.url(&a.path(""))
 }
 
 #[derive(Deserialize, Default)]

@@ -146,10 +146,9 @@ pub async fn join(
                 &hash_token(&token),
             )
             .await?;
-            let link = format!(
-                "{}/beteiligung/bestaetigen/{confirm}",
-                state.config.base_url.trim_end_matches('/')
-            );
+            let link = state
+                .config
+                .url(&format!("/beteiligung/bestaetigen/{confirm}"));
             let body = ctx.lang.t_args(
                 "participation-confirm-mail",
                 &[
@@ -269,11 +268,7 @@ pub async fn codes(
     let sheet = export::AccessCodeSheet {
         municipality: f.city.m.name.clone(),
         title: f.p.title.clone(),
-        url: format!(
-            "{}{}",
-            state.config.base_url.trim_end_matches('/'),
-            f.path("")
-        ),
+        url: state.config.url(&f.path("")),
         valid_until: date_of(f.p.closes_at),
         codes: codes
             .iter()

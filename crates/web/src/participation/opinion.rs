@@ -13,7 +13,7 @@ use super::pages::ShowPage;
 use super::{Format, date_of};
 use crate::ctx::{Ctx, RequestCtx};
 use crate::error::AppError;
-use crate::form::Form;
+use crate::form::{Form, wants_json};
 use crate::state::AppState;
 use crate::view::{FormView, render};
 use askama::Template;
@@ -584,13 +584,6 @@ pub async fn export_of(
 
 // ---------------------------------------------------------------------------------------------------------
 // Form posts
-
-fn wants_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json"))
-}
 
 async fn load(
     state: &AppState,

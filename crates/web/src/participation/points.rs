@@ -7,12 +7,12 @@ use super::Format;
 use super::pages::show_page;
 use crate::ctx::{Ctx, RequestCtx};
 use crate::error::AppError;
-use crate::form::Form;
+use crate::form::{Form, wants_json};
 use crate::state::AppState;
 use crate::view::FormView;
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -189,13 +189,6 @@ pub async fn export_of(
     }))
 }
 
-fn wants_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json"))
-}
-
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct VoteForm {
@@ -253,11 +246,7 @@ pub async fn vote(
         return refuse(ctx, f, "err-vote-unknown").await;
     };
     // Only the format's items can receive points.
-    let items = store::participation::items(&state.db, f.p.id).await?;
-    if !items
-        .iter()
-        .any(|i| i.item_kind == kind && i.item_id == item_id)
-    {
+    if !store::participation::has_item(&state.db, f.p.id, kind, item_id).await? {
         return refuse(ctx, f, "err-vote-unknown").await;
     }
     let op = VoteOp::Points {

@@ -24,11 +24,12 @@ mod setup;
 use super::{Format, date_of};
 use crate::ctx::RequestCtx;
 use crate::error::AppError;
+use crate::form::wants_json;
 use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::view::{FormView, ShownError, render};
 use axum::Router;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum_extra::extract::CookieJar;
@@ -196,13 +197,6 @@ pub(crate) fn push_error(form: &mut FormView, field: String, label: String, mess
         label,
         message,
     });
-}
-
-fn wants_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json"))
 }
 
 /// A refused post as JSON: `{"ok": false, "errors": [{"field", "message"}]}`.

@@ -5,12 +5,12 @@
 use super::{Format, page, require_ideas};
 use crate::ctx::{Ctx, RequestCtx};
 use crate::error::AppError;
-use crate::form::Form;
+use crate::form::{Form, wants_json};
 use crate::state::AppState;
 use crate::view::FormView;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use domain::idea::{IdeaInput, Moderation, State as ItemState, Target};
@@ -20,13 +20,6 @@ use serde::Deserialize;
 use serde_json::json;
 use store::StoreError;
 use store::votes::VoteOp;
-
-fn wants_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json"))
-}
 
 /// How a post ends.
 enum Outcome {

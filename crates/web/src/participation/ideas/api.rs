@@ -55,11 +55,7 @@ pub async fn geojson(
     let f = Format::load(&state, &ctx, &jar, &slug, id).await?;
     require_ideas(&f)?;
     let ideas = store::ideas::list(&state.db, f.p.id, Sort::Newest).await?;
-    let base = format!(
-        "{}{}",
-        state.config.base_url.trim_end_matches('/'),
-        f.path("")
-    );
+    let base = state.config.url(&f.path(""));
     let body = feature_collection(&ideas, |i| format!("{base}#idee-{i}"));
     let bytes = serde_json::to_vec(&body).map_err(|e| AppError::Internal(e.to_string()))?;
     Ok((

@@ -8,24 +8,18 @@ use super::section::answer_message;
 use super::{load, refused_page};
 use crate::ctx::{Ctx, RequestCtx};
 use crate::error::AppError;
+use crate::form::wants_json;
 use crate::state::AppState;
 use crate::view::{FormView, ShownError};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use domain::participation::Phase;
 use domain::survey::{AnswerError, Question};
 use serde_json::json;
-
-fn wants_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("application/json"))
-}
 
 /// A problem shown next to question `question_id` (or, without one, at the top of the form).
 struct Problem {
