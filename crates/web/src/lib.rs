@@ -66,8 +66,17 @@ async fn stylesheet() -> impl IntoResponse {
 }
 
 const BOARD_JS: &str = include_str!("../static/board.js");
+const SURVEY_JS: &str = include_str!("../static/survey.js");
 
 async fn board_script() -> impl IntoResponse {
+    script(BOARD_JS)
+}
+
+async fn survey_script() -> impl IntoResponse {
+    script(SURVEY_JS)
+}
+
+fn script(body: &'static str) -> impl IntoResponse {
     (
         [
             (
@@ -79,7 +88,7 @@ async fn board_script() -> impl IntoResponse {
                 HeaderValue::from_static("public, max-age=3600"),
             ),
         ],
-        BOARD_JS,
+        body,
     )
 }
 
@@ -385,6 +394,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::expose))
         .route("/static/app.css", get(stylesheet))
         .route("/static/board.js", get(board_script))
+        .route("/static/survey.js", get(survey_script))
         .merge(pages)
         .layer(from_fn_with_state(state.clone(), security::headers::set))
         .layer(from_fn_with_state(state.clone(), metrics::track))

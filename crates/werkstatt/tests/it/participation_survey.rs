@@ -4,9 +4,11 @@
 //! response per participant, in parallel too; results, CSV and the participant's download show what was
 //! submitted, and stay the same after the participant deletes their data.
 
+use crate::browser::Browser;
 use crate::case;
-use crate::harness::{Case, TestApp, location};
+use crate::harness::{Case, Needs, TestApp, location};
 use crate::participation::{format, join_guest};
+use fantoccini::Locator;
 use reqwest::{Client, Response, StatusCode};
 use serde_json::Value;
 
@@ -17,6 +19,7 @@ pub fn cases() -> Vec<Case> {
         case!(conditions_decide_what_is_required_and_counted),
         case!(parallel_submissions_of_one_participant_count_once),
         case!(results_csv_and_own_data_show_what_was_submitted_and_survive_deletion),
+        case!(a_citizen_answers_the_survey_in_the_browser, Needs::Browser),
     ]
 }
 
@@ -999,4 +1002,80 @@ async fn results_csv_and_own_data_show_what_was_submitted_and_survive_deletion(a
     assert_eq!(api_results(&app, &red, id).await, before);
     assert_eq!(before["responses"], n);
     assert_eq!(app.count("survey_responses").await, n as i64);
+}
+
+/// Whether the question's block is shown, and whether its first input can be sent.
+async fn shown(b: &Browser, qid: i64) -> (bool, bool) {
+    let block = b
+        .client
+        .find(Locator::Id(&format!("survey-q-{qid}")))
+        .await
+        .expect("question block");
+    let input = b
+        .client
+        .find(Locator::Id(&format!("f-q{qid}")))
+        .await
+        .expect("question input");
+    (
+        block.is_displayed().await.expect("displayed"),
+        input.is_enabled().await.expect("enabled"),
+    )
+}
+
+async fn a_citizen_answers_the_survey_in_the_browser(app: TestApp) {
+    let (red, id, path, ids) = standard_survey(&app).await;
+    let b = Browser::start().await;
+    b.visit(&app, &path).await;
+    b.click("#f-consent").await;
+    b.submit("#join-submit").await;
+    b.wait_css("#survey-submit").await;
+    b.axe("survey (joined)").await;
+
+    // The free text is asked only for "Rad": hidden (and not sent) until the citizen picks it.
+    assert_eq!(shown(&b, ids.text).await, (false, false));
+    b.click(&format!("#f-q{}-1", ids.single)).await;
+    assert_eq!(shown(&b, ids.text).await, (true, true));
+    b.click(&format!("#f-q{}-2", ids.single)).await;
+    assert_eq!(shown(&b, ids.text).await, (false, false));
+
+    // Sent without the required scale: the page names the question, nothing is stored.
+    b.submit("#survey-submit").await;
+    b.wait_css(".error-summary").await;
+    b.wait_css(&format!("#f-q{}-error", ids.scale)).await;
+    b.axe("survey (error)").await;
+    nothing_stored(&app).await;
+
+    // Every type answered: "Rad", two of three wishes, scale 4, a ranking, a number, the free text.
+    b.click(&format!("#f-q{}-1", ids.single)).await;
+    b.click(&format!("#f-q{}", ids.multiple)).await;
+    b.click(&format!("#f-q{}-2", ids.multiple)).await;
+    b.click(&format!("#f-q{}-3", ids.scale)).await;
+    for (k, rank) in ["2", "1", "3"].iter().enumerate() {
+        let field = if k == 0 {
+            format!("f-q{}", ids.ranking)
+        } else {
+            format!("f-q{}-{k}", ids.ranking)
+        };
+        b.select(&field, rank).await;
+    }
+    b.fill(&format!("f-q{}", ids.number), "42").await;
+    b.fill(&format!("f-q{}", ids.text), "Breitere Radwege")
+        .await;
+    b.submit("#survey-submit").await;
+    b.wait_css("#survey-done").await;
+    b.axe("survey (done)").await;
+    let page = b.client.source().await.expect("source");
+    assert!(
+        page.contains("Breitere Radwege"),
+        "the own answers are shown"
+    );
+    assert_eq!(app.count("survey_responses").await, 1);
+    assert_eq!(app.count("survey_answers").await, 6);
+
+    // The results as the API and the results page count them.
+    let v = api_results(&app, &red, id).await;
+    assert_eq!(v["responses"], 1, "{v}");
+    let results = b.visit(&app, &format!("{path}/ergebnisse")).await;
+    assert!(results.contains(Q_TEXT) && results.contains(Q_SINGLE));
+    b.stop().await;
 }

@@ -33,6 +33,10 @@ pub struct QView {
     pub required: bool,
     /// "Nur beantworten, wenn …", empty without condition.
     pub condition: String,
+    /// The condition for the script: the field name of the earlier question and the option's value; empty
+    /// without condition.
+    pub when_name: String,
+    pub when_value: String,
     /// Range, length or ranking instructions.
     pub hint: String,
     pub name: String,
@@ -217,6 +221,10 @@ fn question_views(ctx: &RequestCtx, form: &FormView, questions: &[Question]) -> 
                     ))
                 })
                 .unwrap_or_default();
+            let (when_name, when_value) = q
+                .condition
+                .map(|c| (format!("q{}", c.question_id), c.option.to_string()))
+                .unwrap_or_default();
             let hint = match q.kind {
                 QuestionKind::Mehrfach => ctx.t("survey-hint-multiple"),
                 QuestionKind::Rangfolge => ctx.t1("survey-hint-ranking", "n", q.options.len()),
@@ -315,6 +323,8 @@ fn question_views(ctx: &RequestCtx, form: &FormView, questions: &[Question]) -> 
                 help: q.help.clone(),
                 required: q.required,
                 condition,
+                when_name,
+                when_value,
                 hint,
                 value: form.value(&name).to_string(),
                 name,
