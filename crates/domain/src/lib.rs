@@ -12,6 +12,7 @@ pub mod municipality;
 pub mod participation;
 pub mod permission;
 pub mod process;
+pub mod progress;
 pub mod role;
 pub mod survey;
 pub mod throttle;

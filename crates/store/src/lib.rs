@@ -18,6 +18,7 @@ pub mod opinions;
 pub mod pages;
 pub mod participation;
 pub mod process;
+pub mod progress;
 pub mod stakeholders;
 pub mod surveys;
 pub mod taxonomy;

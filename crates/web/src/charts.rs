@@ -16,6 +16,8 @@
 //! `<details>` under) the chart. The SVG is a picture of the table, not a replacement for it; long labels are
 //! truncated in the picture (full text in a per-mark `<title>` tooltip and in the table).
 
+pub mod time;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 

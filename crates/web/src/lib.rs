@@ -19,6 +19,7 @@ pub mod fields;
 pub mod form;
 pub mod health;
 pub mod i18n;
+pub mod implementation;
 pub mod live;
 pub mod mail;
 pub mod markdown;
@@ -380,6 +381,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/openapi.json", get(api::openapi))
         .merge(participation::routes())
+        .merge(implementation::routes())
         .fallback(error::not_found)
         .layer(from_fn(security::csrf::protect))
         // A panicking handler becomes the friendly 500 page (rendered by `error_pages`).

@@ -132,6 +132,11 @@ pub fn spawn_worker(state: AppState) -> tokio::task::JoinHandle<()> {
             }
         };
         loop {
+            // Progress notifications become mails first, so they go out in the same pass.
+            if let Err(e) = crate::implementation::notify::run_once(&state, store::now_secs()).await
+            {
+                tracing::warn!(error = %e, "notification pass failed");
+            }
             if let Err(e) = send_due_with(&state, &sender).await {
                 tracing::warn!(error = %e, "mail worker pass failed");
             }

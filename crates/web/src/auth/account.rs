@@ -18,6 +18,8 @@ use serde::Deserialize;
 struct AccountPage {
     ctx: RequestCtx,
     network_role: Option<String>,
+    /// How progress notifications arrive: "sofort" or "taeglich".
+    notify_mode: String,
     form: FormView,
     notice: Option<String>,
 }
@@ -42,16 +44,23 @@ fn network_role_label(ctx: &RequestCtx) -> Option<String> {
         .map(|r| ctx.t(&format!("role-{}", r.as_str())))
 }
 
-pub async fn show(Ctx(ctx): Ctx, Query(q): Query<AccountQuery>) -> Result<Response, AppError> {
-    require_login(&ctx)?;
+pub async fn show(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Query(q): Query<AccountQuery>,
+) -> Result<Response, AppError> {
+    let user_id = require_login(&ctx)?;
+    let notify_mode = store::progress::mode(&state.db, user_id).await?;
     let notice = match q.ok.as_str() {
         "welcome" => Some(ctx.t("notice-welcome")),
+        "mode" => Some(ctx.t("notice-mode-saved")),
         _ => None,
     };
     let network_role = network_role_label(&ctx);
     Ok(render(&AccountPage {
         ctx,
         network_role,
+        notify_mode,
         form: FormView::new(),
         notice,
     })?
@@ -76,9 +85,11 @@ pub async fn change_password(
     let (Some(new), true) = (new, errs.is_empty()) else {
         let form = FormView::new().with_errors(&ctx, &errs);
         let network_role = network_role_label(&ctx);
+        let notify_mode = store::progress::mode(&state.db, user_id).await?;
         let page = AccountPage {
             ctx,
             network_role,
+            notify_mode,
             form,
             notice: None,
         };

@@ -117,10 +117,12 @@ pub async fn load(db: &Db) -> Result<Vec<DemoAccount>, AppError> {
                 .map(|u| u.id);
         load_strategy(db, municipality_id, slug, coordinator).await?;
         participation::load_participation(db, municipality_id, coordinator).await?;
+        implementation::load_progress(db, municipality_id, coordinator).await?;
     }
     Ok(accounts)
 }
 
+mod implementation;
 mod participation;
 mod strategy;
 pub use strategy::load_strategy;

@@ -162,7 +162,20 @@ pub async fn load_participation(
             field_id: None,
             location: None,
         };
-        store::ideas::create(db, id, p.id, &idea, domain::idea::State::Visible).await?;
+        let idea_id =
+            store::ideas::create(db, id, p.id, &idea, domain::idea::State::Visible).await?;
+        // The idea fed the city's first public measure ("Ihr habt gesagt – wir haben getan").
+        let measures = store::measures::list(
+            db,
+            municipality_id,
+            domain::visibility::Visibility::Oeffentlich,
+            &Default::default(),
+            Default::default(),
+        )
+        .await?;
+        if let Some(m) = measures.first() {
+            store::participation::link_measure(db, id, "idee", idea_id, m.id).await?;
+        }
     }
     // An opinion map with seed statements.
     if let Ok(d) = input(

@@ -34,6 +34,8 @@ pub struct DetailPage {
     pub participation_origins: Vec<(i64, String, String, i64)>,
     /// Benefit analyses written back to this measure: `(participation id, title, benefit, effort, quadrant)`.
     pub benefit: Vec<(i64, String, f64, f64, String)>,
+    /// Progress reports, overdue milestones, KPI charts, following.
+    pub progress: crate::implementation::progress::ProgressView,
     pub form: FormView,
     pub notice: Option<String>,
 }
@@ -156,7 +158,10 @@ pub async fn page(
     }
     let participation_origins = store::participation::links_to_measure(&state.db, rec.id).await?;
     let benefit = store::benefit::writebacks_for_measure(&state.db, rec.id).await?;
+    let progress =
+        crate::implementation::progress::ProgressView::load(state, &ctx, &rec, &parts).await?;
     Ok(DetailPage {
+        progress,
         benefit,
         participation_origins,
         workshop_origins,
@@ -186,6 +191,9 @@ pub async fn show(
         "created" => Some(ctx.t("notice-measure-created")),
         "saved" | "status" | "part" => Some(ctx.t("notice-saved")),
         "copied" => Some(ctx.t("notice-measure-copied")),
+        "progress" => Some(ctx.t("notice-progress-saved")),
+        "followed" => Some(ctx.t("notice-followed")),
+        "unfollowed" => Some(ctx.t("notice-unfollowed")),
         _ => None,
     };
     let p = page(&state, ctx, city, id, FormView::new(), notice).await?;

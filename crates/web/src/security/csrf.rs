@@ -1,8 +1,10 @@
 //! CSRF protection for every unsafe request (POST, PUT, PATCH, DELETE):
 //! 1. the browser's own signal: `Sec-Fetch-Site` must be `same-origin` or `none`, and an `Origin` header,
 //!    when present, must name this host;
-//! 2. a token: the `_csrf` field of a url-encoded form (or the `X-CSRF-Token` header) must equal the
-//!    visitor's `wk_csrf` cookie (compared in constant time).
+//! 2. a token: the `_csrf` field of a url-encoded form (or the `X-CSRF-Token` header; for multipart uploads
+//!    the `_csrf` query parameter of the form's action, so that the file body need not be buffered here) must
+//!    equal the visitor's `wk_csrf` cookie (compared in constant time). The referrer policy is `same-origin`,
+//!    so a token in an action URL never leaves the site.
 //!
 //! A rejected request changes nothing and gets a friendly 403 page asking to send the form again.
 
@@ -39,7 +41,17 @@ pub async fn protect(req: Request, next: Next) -> Response {
         .get("x-csrf-token")
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
-    let (req, presented) = if is_form {
+    let is_multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let (req, presented) = if is_multipart {
+        let token = url::form_urlencoded::parse(req.uri().query().unwrap_or_default().as_bytes())
+            .find(|(k, _)| k == "_csrf")
+            .map(|(_, v)| v.into_owned());
+        (req, token.or(header_token))
+    } else if is_form {
         let (parts, body) = req.into_parts();
         let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
             return (

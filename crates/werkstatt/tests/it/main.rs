@@ -9,6 +9,7 @@ mod board;
 mod board_browser;
 mod browser;
 mod harness;
+mod implementation;
 mod municipalities;
 mod participation;
 mod participation_benefit;
@@ -41,6 +42,7 @@ fn main() {
         participation_benefit::cases(),
         participation_opinion::cases(),
         participation_votes::cases(),
+        implementation::cases(),
         browser::cases(),
     ]
     .into_iter()
