@@ -136,7 +136,10 @@ impl Db {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
+            // An in-process connection cannot go stale: no ping before each lend (a round trip to the
+            // connection's worker thread per query otherwise).
             let pool = SqlitePoolOptions::new()
+                .test_before_acquire(false)
                 .max_connections(8)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)

@@ -33,7 +33,7 @@ pub fn day_number(iso: &str) -> Option<i64> {
 const K_W: f64 = 640.0;
 const K_H: f64 = 260.0;
 const K_LEFT: f64 = 70.0;
-const K_RIGHT: f64 = 120.0;
+const K_RIGHT: f64 = 160.0;
 const K_TOP: f64 = 16.0;
 const K_BOTTOM: f64 = 40.0;
 
@@ -293,7 +293,7 @@ pub fn roadmap(id: &str, title: &str, rows: &[RoadmapRow]) -> String {
             esc(&r.state),
             num(R_LABEL - 8.0),
             num(top + 17.0),
-            esc(&truncate(&r.label, 28)),
+            esc(&truncate(&r.label, 25)),
             num(xa),
             num(top + 4.0),
             num(xb - xa),
