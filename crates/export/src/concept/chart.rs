@@ -56,10 +56,10 @@ pub(crate) fn portfolio(points: &[Point], effort_threshold: f64, benefit_thresho
         left + plot_w
     );
     for (label, x, y) in [
-        ("Quick Wins", left + 6.0, top + 14.0),
-        ("Strategische Projekte", left + plot_w - 6.0, top + 14.0),
-        ("Nachrangig", left + 6.0, top + size - 6.0),
-        ("Kritisch prüfen", left + plot_w - 6.0, top + size - 6.0),
+        ("Quick Win", left + 6.0, top + 14.0),
+        ("strategische Maßnahme", left + plot_w - 6.0, top + 14.0),
+        ("Füllmaßnahme", left + 6.0, top + size - 6.0),
+        ("zurückstellen", left + plot_w - 6.0, top + size - 6.0),
     ] {
         let anchor = if x > left + plot_w / 2.0 {
             "end"

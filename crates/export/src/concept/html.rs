@@ -131,13 +131,16 @@ fn chart(out: &mut String, svg: &str, alt: &str, caption: &str, n: usize) {
     );
 }
 
-/// The concept as an `<article>`: an `h1` title, the contents as a linked
-/// list, chapters as `h2` with ids, measures and sub-sections below.
-pub fn concept_html_fragment(concept: &ConceptExport) -> String {
+/// The concept as an `<article>`: the title as heading of level `base` (1 for
+/// a document of its own, 2 inside a page that has its own `h1`), the
+/// contents as a linked list, chapters one level below with ids, measures and
+/// sub-sections below them (never deeper than `h6`).
+pub fn concept_html_fragment(concept: &ConceptExport, base: usize) -> String {
+    let base = base.clamp(1, 2);
     let view = ConceptView::new(concept);
     let mut out = String::new();
     out.push_str("<article class=\"concept\">\n<header>\n");
-    heading(&mut out, 1, &view.title, None);
+    heading(&mut out, base, &view.title, None);
     let _ = writeln!(
         out,
         "<p class=\"meta\">{} · {} · Fassung für: {}</p>\n</header>",
@@ -145,8 +148,10 @@ pub fn concept_html_fragment(concept: &ConceptExport) -> String {
         esc(&view.edition),
         esc(&view.audience)
     );
-    out.push_str(
-        "<nav aria-labelledby=\"concept-toc\">\n<h2 id=\"concept-toc\">Inhalt</h2>\n<ol>\n",
+    let _ = writeln!(
+        out,
+        "<nav aria-labelledby=\"concept-toc\">\n<h{0} id=\"concept-toc\">Inhalt</h{0}>\n<ol>",
+        base + 1
     );
     for c in &view.chapters {
         let _ = writeln!(
@@ -163,7 +168,7 @@ pub fn concept_html_fragment(concept: &ConceptExport) -> String {
         let _ = writeln!(out, "<section aria-labelledby=\"{}\">", esc(&chapter.id));
         heading(
             &mut out,
-            2,
+            base + 1,
             &format!("{number}. {}", chapter.heading),
             Some(&chapter.id),
         );
@@ -172,7 +177,7 @@ pub fn concept_html_fragment(concept: &ConceptExport) -> String {
             match b {
                 CBlock::Subheading { text } => {
                     sub += 1;
-                    heading(&mut out, 3, &format!("{number}.{sub} {text}"), None);
+                    heading(&mut out, base + 2, &format!("{number}.{sub} {text}"), None);
                 }
                 CBlock::Paragraphs { paragraphs: p } => paragraphs(&mut out, p),
                 CBlock::Chart { svg, alt, caption } => {
@@ -186,19 +191,19 @@ pub fn concept_html_fragment(concept: &ConceptExport) -> String {
                 } => {
                     sub += 1;
                     out.push_str("<section class=\"concept-sheet\">\n");
-                    heading(&mut out, 3, &format!("{number}.{sub} {title}"), None);
+                    heading(&mut out, base + 2, &format!("{number}.{sub} {title}"), None);
                     if !lead.is_empty() {
                         paragraphs(&mut out, lead);
                     }
                     for s in sections {
-                        heading(&mut out, 4, &s.heading, None);
+                        heading(&mut out, base + 3, &s.heading, None);
                         for b in &s.blocks {
-                            block(&mut out, b, 5);
+                            block(&mut out, b, base + 4);
                         }
                     }
                     out.push_str("</section>\n");
                 }
-                CBlock::Base(b) => block(&mut out, b, if sub > 0 { 4 } else { 3 }),
+                CBlock::Base(b) => block(&mut out, b, base + if sub > 0 { 3 } else { 2 }),
             }
         }
         out.push_str("</section>\n");
@@ -215,7 +220,7 @@ pub fn concept_html(concept: &ConceptExport) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n\
          <style>{STYLE}</style>\n</head>\n<body>\n<main>\n{}</main>\n</body>\n</html>\n",
         esc(&title),
-        concept_html_fragment(concept)
+        concept_html_fragment(concept, 1)
     )
 }
 

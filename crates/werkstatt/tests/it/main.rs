@@ -8,6 +8,7 @@ mod accounts;
 mod board;
 mod board_browser;
 mod browser;
+mod concept;
 mod harness;
 mod municipalities;
 mod participation;
@@ -42,6 +43,7 @@ fn main() {
         participation_opinion::cases(),
         participation_votes::cases(),
         browser::cases(),
+        concept::cases(),
     ]
     .into_iter()
     .flatten()
