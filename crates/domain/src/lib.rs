@@ -4,6 +4,7 @@
 pub mod account;
 pub mod benefit;
 pub mod board;
+pub mod concept;
 pub mod definition;
 pub mod graph;
 pub mod idea;

@@ -7,6 +7,9 @@
 //!   Markdown ([`sheet_markdown`]) and JSON ([`sheet_json`]);
 //! * workshop protocol (Werkstatt-Protokoll) as PDF ([`protocol_pdf`], typst, A4,
 //!   tagged PDF/UA-1) and Markdown ([`protocol_markdown`]);
+//! * Umsetzungskonzept of a city as PDF ([`concept_pdf`]), HTML
+//!   ([`concept_html`], [`concept_html_fragment`]) and Markdown ([`concept_markdown`]),
+//!   every measure with its full project sheet;
 //! * measure lists as CSV ([`measures_csv`]) and XLSX ([`measures_xlsx`]).
 //!
 //! PDF and Markdown are both built from the same intermediate document model
@@ -14,6 +17,7 @@
 //! same content with the same German labels.
 
 mod access_codes;
+mod concept;
 mod format;
 mod markdown;
 mod pdf;
@@ -24,6 +28,11 @@ mod view;
 use serde::{Deserialize, Serialize};
 
 pub use access_codes::{AccessCodeSheet, access_codes_pdf};
+pub use concept::{
+    ConceptBenefit, ConceptBenefitRow, ConceptDefinition, ConceptExport, ConceptField, ConceptGoal,
+    ConceptOpinion, ConceptParticipation, ConceptPhase, ConceptStakeholder, ConceptStatement,
+    concept_html, concept_html_fragment, concept_markdown, concept_pdf,
+};
 pub use markdown::sheet_markdown;
 pub use pdf::{PdfConformance, sheet_pdf, sheet_pdf_with, warm_up};
 pub use protocol::{

@@ -91,6 +91,61 @@ pub(crate) fn table(out: &mut String, header: &[String], numeric: &[bool], rows:
     }
 }
 
+/// Writes the blocks of a sheet section; block labels become headings of
+/// `level` (3 on a sheet, deeper inside the Umsetzungskonzept).
+pub(crate) fn write_blocks(out: &mut String, blocks: &[Block], level: usize) {
+    let hashes = "#".repeat(level.clamp(1, 6));
+    for block in blocks {
+        match block {
+            Block::Facts { facts } => {
+                for fact in facts {
+                    let value = match &fact.url {
+                        Some(url) => link(&fact.value, url),
+                        None => escape_cell(&fact.value),
+                    };
+                    let _ = writeln!(out, "- **{}:** {value}", escape_cell(&fact.label));
+                }
+                out.push('\n');
+            }
+            Block::Text { label, paragraphs } => {
+                let _ = writeln!(out, "{hashes} {}\n", escape_cell(label));
+                if paragraphs.is_empty() {
+                    out.push_str("–\n\n");
+                }
+                for paragraph in paragraphs {
+                    let _ = writeln!(out, "{}\n", escape_text(paragraph));
+                }
+            }
+            Block::List { label, items } => {
+                let _ = writeln!(out, "{hashes} {}\n", escape_cell(label));
+                if items.is_empty() {
+                    out.push_str("–\n");
+                }
+                for item in items {
+                    let _ = writeln!(out, "- {}", escape_line(&single_line(item)));
+                }
+                out.push('\n');
+            }
+            Block::Table {
+                label,
+                header,
+                numeric,
+                rows,
+                empty,
+                ..
+            } => {
+                let _ = writeln!(out, "{hashes} {}\n", escape_cell(label));
+                if rows.is_empty() {
+                    let _ = writeln!(out, "{}", escape_cell(empty));
+                } else {
+                    table(out, header, numeric, rows);
+                }
+                out.push('\n');
+            }
+        }
+    }
+}
+
 /// Renders the project sheet as Markdown with the same sections, labels and
 /// values as the PDF.
 pub fn sheet_markdown(sheet: &SheetExport) -> String {
@@ -116,55 +171,7 @@ pub fn sheet_markdown(sheet: &SheetExport) -> String {
             number + 1,
             escape_cell(&section.heading)
         );
-        for block in &section.blocks {
-            match block {
-                Block::Facts { facts } => {
-                    for fact in facts {
-                        let value = match &fact.url {
-                            Some(url) => link(&fact.value, url),
-                            None => escape_cell(&fact.value),
-                        };
-                        let _ = writeln!(out, "- **{}:** {value}", escape_cell(&fact.label));
-                    }
-                    out.push('\n');
-                }
-                Block::Text { label, paragraphs } => {
-                    let _ = writeln!(out, "### {}\n", escape_cell(label));
-                    if paragraphs.is_empty() {
-                        out.push_str("–\n\n");
-                    }
-                    for paragraph in paragraphs {
-                        let _ = writeln!(out, "{}\n", escape_text(paragraph));
-                    }
-                }
-                Block::List { label, items } => {
-                    let _ = writeln!(out, "### {}\n", escape_cell(label));
-                    if items.is_empty() {
-                        out.push_str("–\n");
-                    }
-                    for item in items {
-                        let _ = writeln!(out, "- {}", escape_line(&single_line(item)));
-                    }
-                    out.push('\n');
-                }
-                Block::Table {
-                    label,
-                    header,
-                    numeric,
-                    rows,
-                    empty,
-                    ..
-                } => {
-                    let _ = writeln!(out, "### {}\n", escape_cell(label));
-                    if rows.is_empty() {
-                        let _ = writeln!(out, "{}", escape_cell(empty));
-                    } else {
-                        table(&mut out, header, numeric, rows);
-                    }
-                    out.push('\n');
-                }
-            }
-        }
+        write_blocks(&mut out, &section.blocks, 3);
     }
     while out.ends_with("\n\n") {
         out.pop();

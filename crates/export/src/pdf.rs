@@ -23,9 +23,15 @@ use crate::{ExportError, SheetExport};
 const SHEET: &str = "sheet.typ";
 /// File name of the workshop protocol template inside the engine.
 pub(crate) const PROTOCOL: &str = "protocol.typ";
+/// File name of the Umsetzungskonzept template inside the engine.
+pub(crate) const CONCEPT: &str = "concept.typ";
+/// Building blocks shared by the sheet and the concept (imported by both).
+const BLOCKS: &str = "blocks.typ";
 
 static SHEET_TEMPLATE: &str = include_str!("../templates/sheet.typ");
 static PROTOCOL_TEMPLATE: &str = include_str!("../templates/protocol.typ");
+static CONCEPT_TEMPLATE: &str = include_str!("../templates/concept.typ");
+static BLOCKS_TEMPLATE: &str = include_str!("../templates/blocks.typ");
 
 /// How many compilations an unused memoisation entry survives. Keeping some
 /// entries (instead of typst-as-lib's default of evicting all after each run)
@@ -48,6 +54,8 @@ fn engine() -> &'static TypstEngine<TypstTemplateCollection> {
             .with_static_source_file_resolver([
                 (SHEET, SHEET_TEMPLATE),
                 (PROTOCOL, PROTOCOL_TEMPLATE),
+                (CONCEPT, CONCEPT_TEMPLATE),
+                (BLOCKS, BLOCKS_TEMPLATE),
             ])
             .fonts(typst_assets::fonts().map(Bytes::new))
             .comemo_evict_max_age(Some(CACHE_MAX_AGE))

@@ -5,6 +5,7 @@
 
 pub mod benefit;
 pub mod boards;
+pub mod concepts;
 mod db;
 pub mod definitions;
 pub mod fields;

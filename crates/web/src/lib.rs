@@ -10,6 +10,7 @@ pub mod auth;
 pub mod board;
 pub mod charts;
 pub mod city;
+pub mod concept;
 pub mod config;
 pub mod ctx;
 pub mod definition;
@@ -382,6 +383,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(api::openapi))
         .merge(participation::routes())
         .merge(implementation::routes())
+        .merge(concept::routes())
         .fallback(error::not_found)
         .layer(from_fn(security::csrf::protect))
         // A panicking handler becomes the friendly 500 page (rendered by `error_pages`).

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use web::{AppState, Config, MailTransport};
 
+mod export;
 mod opinions;
 
 #[derive(Parser)]
@@ -20,10 +21,10 @@ struct Cli {
 }
 
 #[derive(Args, Clone)]
-struct DbArgs {
+pub(crate) struct DbArgs {
     /// Folder for the SQLite database and mail files.
     #[arg(long, env = "WERKSTATT_DATA_DIR", default_value = "./data")]
-    data_dir: PathBuf,
+    pub(crate) data_dir: PathBuf,
     /// `postgres://…` to use PostgreSQL; default is the SQLite file `<data-dir>/werkstatt.db`.
     #[arg(long, env = "DATABASE_URL")]
     database_url: Option<String>,
@@ -42,7 +43,7 @@ impl DbArgs {
         ))
     }
 
-    async fn open(&self) -> anyhow::Result<store::Db> {
+    pub(crate) async fn open(&self) -> anyhow::Result<store::Db> {
         let url = self.url()?;
         let db = store::Db::connect(&url)
             .await
@@ -74,6 +75,9 @@ enum Command {
         )]
         base_url: String,
     },
+    /// Documents: `export concept --municipality arnsberg --format pdf --out konzept.pdf`.
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// Opinion maps (Meinungsbild) from Pol.is exports; needs no database.
     #[command(subcommand)]
     Opinions(opinions::OpinionsCommand),
@@ -217,6 +221,7 @@ fn main() -> anyhow::Result<()> {
         match cli.command {
             Command::Serve(args) => serve(args).await,
             Command::Opinions(command) => opinions::run(command),
+            Command::Export(command) => export::run(command).await,
             Command::Migrate(db) => {
                 db.open().await?;
                 println!("Migrationen angewendet.");

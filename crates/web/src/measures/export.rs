@@ -15,11 +15,21 @@ use export::{KpiExport, MilestoneExport, PartnerExport, RaciExport, SheetExport}
 
 /// Everything of one measure the sheet documents, resolved to display text (German).
 pub async fn sheet_export(state: &AppState, city: &City, id: i64) -> Result<SheetExport, AppError> {
+    let l = Lookups::load(state, city.m.id).await?;
+    sheet_export_with(state, city, id, &l).await
+}
+
+/// [`sheet_export`] with the names already loaded (for many sheets at once, e.g. the Umsetzungskonzept).
+pub async fn sheet_export_with(
+    state: &AppState,
+    city: &City,
+    id: i64,
+    l: &Lookups,
+) -> Result<SheetExport, AppError> {
     let rec = visible_measure(state, city, id).await?;
     let (f, g, t) = store::measures::id_lists(&state.db, id).await?;
     let s = rec.sheet(f, g, t);
     let parts = store::measure_parts::load(&state.db, city.m.id, id).await?;
-    let l = Lookups::load(state, city.m.id).await?;
     let de = crate::i18n::Lang::De;
     let lead_person = s.lead_stakeholder_id.map(|id| l.stakeholder(id));
     Ok(SheetExport {

@@ -8,6 +8,7 @@ mod accounts;
 mod board;
 mod board_browser;
 mod browser;
+mod concept;
 mod harness;
 mod implementation;
 mod municipalities;
@@ -44,6 +45,7 @@ fn main() {
         participation_votes::cases(),
         implementation::cases(),
         browser::cases(),
+        concept::cases(),
     ]
     .into_iter()
     .flatten()
