@@ -17,6 +17,7 @@ mod participation_opinion;
 mod participation_survey;
 mod participation_votes;
 mod platform;
+mod search;
 mod strategy;
 mod workshops;
 
@@ -42,6 +43,7 @@ fn main() {
         participation_opinion::cases(),
         participation_votes::cases(),
         browser::cases(),
+        search::cases(),
     ]
     .into_iter()
     .flatten()
