@@ -178,6 +178,12 @@ impl Db {
         &self.pool
     }
 
+    /// A handle on the same pool with its own round-trip counter: for background work (the search
+    /// indexer) whose queries must not be counted against the pages measured by tests and benchmarks.
+    pub fn detached(&self) -> Db {
+        Db::new(self.pool.clone())
+    }
+
     /// Store calls made through this handle (and its clones) so far.
     pub fn round_trips(&self) -> u64 {
         self.round_trips.load(Ordering::Relaxed)

@@ -101,6 +101,7 @@ pub async fn save(
         )
         .bind(municipality_id).bind(next).bind(now)
         .execute(&mut *tx).await?;
+        search_change!(tx, "leitbild", municipality_id);
         Ok(next)
     });
     match r {
@@ -136,11 +137,13 @@ pub async fn set_status(
 }
 
 pub async fn set_visibility(db: &Db, municipality_id: i64, visibility: &str) -> StoreResult<()> {
-    let n = on_db!(db, pool => {
-        sqlx::query("UPDATE definitions SET visibility = $1 WHERE municipality_id = $2")
+    let n = in_tx!(db, tx => {
+        let n = sqlx::query("UPDATE definitions SET visibility = $1 WHERE municipality_id = $2")
             .bind(visibility).bind(municipality_id)
-            .execute(pool).await?.rows_affected()
-    });
+            .execute(&mut *tx).await?.rows_affected();
+        search_change!(tx, "leitbild", municipality_id);
+        Ok(n)
+    })?;
     if n == 0 {
         Err(StoreError::NotFound)
     } else {

@@ -86,16 +86,17 @@ pub async fn create(
         Some(p) => (Some(p.lat), Some(p.lon)),
         None => (None, None),
     };
-    let id = on_db!(db, pool => {
-        sqlx::query_scalar::<_, i64>(
+    in_tx!(db, tx => {
+        let id = sqlx::query_scalar::<_, i64>(
             "INSERT INTO ideas (participation_id, participant_id, title, body, field_id, lat, lon, state, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind(participation_id).bind(participant_id).bind(&d.title).bind(&d.text).bind(d.field_id)
         .bind(lat).bind(lon).bind(state.as_str()).bind(now_secs())
-        .fetch_one(pool).await?
-    });
-    Ok(id)
+        .fetch_one(&mut *tx).await?;
+        search_change!(tx, "idee", id);
+        Ok(id)
+    })
 }
 
 /// All ideas of a format in the given order (every state; the caller decides what a viewer sees).
@@ -225,6 +226,9 @@ pub async fn moderate(
             sqlx::query(sqlx::AssertSqlSafe(update.clone()))
                 .bind(item_id).bind(participation_id).bind(to.as_str()).bind(reason).bind(now).bind(by)
                 .execute(&mut *tx).await?;
+            if target == Target::Idea {
+                search_change!(tx, "idee", item_id);
+            }
         }
         sqlx::query(
             "UPDATE idea_reports SET resolved_at = $4 WHERE participation_id = $1 AND item_kind = $2 AND item_id = $3 \

@@ -3,6 +3,20 @@
 //! One `Db` enum, one SQL text with `$N` placeholders for both where possible (sqlx-sqlite accepts them),
 //! and the `on_db!` macro that expands one body per arm. Every query of city data takes the municipality.
 
+/// Append a row to the search outbox (`search_changes`) inside the write transaction `$tx`, so that every
+/// node re-reads the entity into its search index (ADR 0011). `$kind` is a document kind key or
+/// `beteiligung` (all ideas and statements of a format).
+macro_rules! search_change {
+    ($tx:ident, $kind:expr, $id:expr) => {
+        sqlx::query("INSERT INTO search_changes (kind, entity_id, changed_at) VALUES ($1, $2, $3)")
+            .bind($kind)
+            .bind($id)
+            .bind($crate::now_secs())
+            .execute(&mut *$tx)
+            .await?
+    };
+}
+
 pub mod benefit;
 pub mod boards;
 pub mod concepts;
@@ -20,6 +34,7 @@ pub mod pages;
 pub mod participation;
 pub mod process;
 pub mod progress;
+pub mod search;
 pub mod stakeholders;
 pub mod surveys;
 pub mod taxonomy;

@@ -377,6 +377,7 @@ pub async fn create(
         sqlx::query("INSERT INTO measure_revisions (measure_id, version, author_id, created_at, changes) VALUES ($1, 1, $2, $3, $4)")
             .bind(id).bind(author_id).bind(now).bind(&changes_json)
             .execute(&mut *tx).await?;
+        search_change!(tx, "massnahme", id);
         Ok(id)
     })
 }
@@ -415,6 +416,7 @@ pub async fn update(
         sqlx::query("INSERT INTO measure_revisions (measure_id, version, author_id, created_at, changes) VALUES ($1, $2, $3, $4, $5)")
             .bind(id).bind(next).bind(author_id).bind(now).bind(&changes_json)
             .execute(&mut *tx).await?;
+        search_change!(tx, "massnahme", id);
         Ok(changes)
     })
 }

@@ -33,24 +33,28 @@ pub async fn create(
     text: &str,
     state: &str,
 ) -> StoreResult<i64> {
-    let id = on_db!(db, pool => {
-        sqlx::query_scalar::<_, i64>(
+    in_tx!(db, tx => {
+        let id = sqlx::query_scalar::<_, i64>(
             "INSERT INTO opinion_statements (participation_id, participant_id, text, state, created_at) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(participation_id).bind(participant_id).bind(text).bind(state).bind(now_secs())
-        .fetch_one(pool).await?
-    });
-    Ok(id)
+        .fetch_one(&mut *tx).await?;
+        search_change!(tx, "aussage", id);
+        Ok(id)
+    })
 }
 
 /// Accept or reject a statement of the format; false if there is no such statement.
 pub async fn set_state(db: &Db, participation_id: i64, id: i64, state: &str) -> StoreResult<bool> {
-    let n = on_db!(db, pool => {
-        sqlx::query("UPDATE opinion_statements SET state = $3 WHERE id = $2 AND participation_id = $1")
-            .bind(participation_id).bind(id).bind(state).execute(pool).await?.rows_affected()
-    });
-    Ok(n == 1)
+    in_tx!(db, tx => {
+        let n = sqlx::query("UPDATE opinion_statements SET state = $3 WHERE id = $2 AND participation_id = $1")
+            .bind(participation_id).bind(id).bind(state).execute(&mut *tx).await?.rows_affected();
+        if n == 1 {
+            search_change!(tx, "aussage", id);
+        }
+        Ok(n == 1)
+    })
 }
 
 /// All statements of a format, oldest first.
@@ -149,6 +153,7 @@ pub async fn import(
             .fetch_one(&mut *tx).await?;
             ids.push(id);
         }
+        search_change!(tx, "beteiligung", participation_id);
         Ok((people, ids))
     })
 }

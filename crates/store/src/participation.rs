@@ -59,8 +59,8 @@ pub async fn update(
     id: i64,
     d: &ParticipationDraft,
 ) -> StoreResult<()> {
-    let n = on_db!(db, pool => {
-        sqlx::query(
+    let n = in_tx!(db, tx => {
+        let n = sqlx::query(
             "UPDATE participations SET title = $3, description = $4, purpose = $5, legal_basis = $6, opens_at = $7, \
              closes_at = $8, access = $9, published = $10, results_public = $11, premoderation = $12, points = $13, \
              cumulative = $14, retention_days = $15, updated_at = $16 WHERE id = $1 AND municipality_id = $2",
@@ -68,8 +68,12 @@ pub async fn update(
         .bind(id).bind(municipality_id).bind(&d.title).bind(&d.description).bind(&d.purpose).bind(&d.legal_basis)
         .bind(d.opens_at).bind(d.closes_at).bind(d.access.as_str()).bind(d.published).bind(d.results_public)
         .bind(d.premoderation).bind(d.points).bind(d.cumulative).bind(d.retention_days).bind(now_secs())
-        .execute(pool).await?.rows_affected()
-    });
+        .execute(&mut *tx).await?.rows_affected();
+        if n > 0 {
+            search_change!(tx, "beteiligung", id);
+        }
+        Ok(n)
+    })?;
     if n == 0 {
         return Err(StoreError::NotFound);
     }

@@ -58,8 +58,8 @@ pub async fn formats(db: &Db) -> StoreResult<Vec<(String, String)>> {
 
 pub async fn create(db: &Db, municipality_id: i64, d: &WorkshopDraft, by: i64) -> StoreResult<i64> {
     let now = now_secs();
-    let id = on_db!(db, pool => {
-        sqlx::query_scalar::<_, i64>(
+    in_tx!(db, tx => {
+        let id = sqlx::query_scalar::<_, i64>(
             "INSERT INTO workshops (municipality_id, phase_id, format_key, title, purpose, starts_at, ends_at, place, \
              online_link, capacity, visibility, created_by, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id",
@@ -67,9 +67,10 @@ pub async fn create(db: &Db, municipality_id: i64, d: &WorkshopDraft, by: i64) -
         .bind(municipality_id).bind(d.phase_id).bind(&d.format_key).bind(&d.title).bind(&d.purpose)
         .bind(d.starts_at).bind(d.ends_at).bind(&d.place).bind(&d.online_link).bind(d.capacity)
         .bind(d.visibility.as_str()).bind(by).bind(now)
-        .fetch_one(pool).await?
-    });
-    Ok(id)
+        .fetch_one(&mut *tx).await?;
+        search_change!(tx, "werkstatt", id);
+        Ok(id)
+    })
 }
 
 /// The workshops of a municipality the viewer may see, soonest first (`upcoming_from`: only those ending later).

@@ -30,6 +30,7 @@ pub mod metrics;
 pub mod participation;
 pub mod process;
 pub mod public;
+pub mod search;
 pub mod security;
 pub mod stakeholders;
 pub mod state;
@@ -380,6 +381,8 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/participations/{id}/results",
             get(api::participations::results),
         )
+        .route("/suche", get(search::page::show))
+        .route("/api/v1/search", get(api::search::search))
         .route("/api/openapi.json", get(api::openapi))
         .merge(participation::routes())
         .merge(implementation::routes())
@@ -391,7 +394,8 @@ pub fn router(state: AppState) -> Router {
             error::ErrorKind::Internal.into_response()
         }))
         .layer(from_fn(error::error_pages))
-        .layer(from_fn_with_state(state.clone(), ctx::load));
+        .layer(from_fn_with_state(state.clone(), ctx::load))
+        .layer(from_fn_with_state(state.clone(), search::wake_after_writes));
 
     Router::new()
         .route("/healthz", get(health::check))
@@ -428,6 +432,7 @@ pub async fn serve(
         spawn_housekeeping(state.clone());
     }
     state.hub.spawn_listener();
+    search::spawn_indexer(&state);
     let hub = state.hub.clone();
     let shutdown = async move {
         shutdown.await;
@@ -460,6 +465,10 @@ fn spawn_housekeeping(state: AppState) {
             }
             if let Err(e) = store::participation::purge_rate_hits(&state.db, 24 * 3600).await {
                 tracing::warn!(error = %e, "rate-limit purge failed");
+            }
+            if let Err(e) = store::search::purge_changes(&state.db, search::KEEP_CHANGES_SECS).await
+            {
+                tracing::warn!(error = %e, "search outbox purge failed");
             }
             tokio::time::sleep(Duration::from_secs(300)).await;
         }

@@ -17,6 +17,8 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// The node's vote writer (group commit).
     pub votes: store::votes::Writer,
+    /// The node's own full-text index and its indexer.
+    pub search: Arc<crate::search::Search>,
 }
 
 impl AppState {
@@ -28,6 +30,7 @@ impl AppState {
             mail_wakeup: Arc::new(Notify::new()),
             hub: Hub::new(db.clone()),
             votes: store::votes::Writer::spawn(db.clone()),
+            search: crate::search::Search::new().expect("an empty in-memory search index"),
         }
     }
 }

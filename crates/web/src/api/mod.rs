@@ -3,6 +3,7 @@
 pub mod measures;
 pub mod municipalities;
 pub mod participations;
+pub mod search;
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -25,6 +26,7 @@ use utoipa::{OpenApi, ToSchema};
         participations::list,
         participations::get,
         participations::results,
+        search::search,
         crate::participation::points::api_points,
         crate::participation::ideas::api::list,
         crate::participation::benefit::api::benefit,
@@ -40,6 +42,10 @@ use utoipa::{OpenApi, ToSchema};
         measures::MeasureDetail,
         participations::ParticipationDto,
         participations::ResultTable,
+        search::SearchPage,
+        search::SearchHit,
+        search::SearchFacets,
+        search::FacetCount,
         crate::participation::ideas::api::IdeaDto,
         crate::participation::ideas::api::LinkedMeasure,
         crate::participation::benefit::api::BenefitResults,

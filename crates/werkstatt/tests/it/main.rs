@@ -19,6 +19,7 @@ mod participation_opinion;
 mod participation_survey;
 mod participation_votes;
 mod platform;
+mod search;
 mod strategy;
 mod workshops;
 
@@ -46,6 +47,7 @@ fn main() {
         implementation::cases(),
         browser::cases(),
         concept::cases(),
+        search::cases(),
     ]
     .into_iter()
     .flatten()
