@@ -55,9 +55,7 @@ fn by_person(items: Vec<Pending>) -> Vec<Vec<Pending>> {
 
 fn compose(state: &AppState, items: &[Pending], daily: bool) -> (String, String) {
     let lang = Lang::De;
-    let subject = if daily {
-        lang.t_args("notify-digest-subject", &[("n", items.len().to_string())])
-    } else if items.len() == 1 {
+    let subject = if !daily && items.len() == 1 {
         lang.t_args(
             "notify-subject",
             &[("measure", items[0].measure_title.clone())],

@@ -134,12 +134,11 @@ impl ProgressView {
     }
 }
 
-/// The form as read from the multipart body.
+/// The form as read from the multipart body. Empty file inputs arrive as empty parts: a slot holds a photo
+/// when its file is not empty (an alt text without its photo has nothing to describe).
 #[derive(Default)]
 struct Upload {
     input: ProgressInput,
-    /// `(slot, file bytes, alt text)` for each photo slot that holds a file.
-    photos: Vec<(usize, Vec<u8>, String)>,
     alts: [String; PHOTOS_MAX],
     files: [Vec<u8>; PHOTOS_MAX],
 }
@@ -171,13 +170,6 @@ async fn read_form(mut mp: Multipart) -> Result<Upload, &'static str> {
             ("body", _) => u.input.body = text,
             ("milestone_id", _) => u.input.milestone_id = text,
             _ => {}
-        }
-    }
-    // Empty file inputs arrive as empty parts; an alt text without its photo has nothing to describe.
-    for i in 0..PHOTOS_MAX {
-        if !u.files[i].is_empty() {
-            let file = std::mem::take(&mut u.files[i]);
-            u.photos.push((i, file, u.alts[i].clone()));
         }
     }
     Ok(u)
@@ -215,8 +207,8 @@ pub async fn add(
     let mut photos = vec![];
     const FIELDS: [(&str, &str); PHOTOS_MAX] =
         [("photo1", "alt1"), ("photo2", "alt2"), ("photo3", "alt3")];
-    for (i, bytes, alt) in &u.photos {
-        let i = *i;
+    let slots = u.files.iter().zip(&u.alts).enumerate();
+    for (i, (bytes, alt)) in slots.filter(|(_, (f, _))| !f.is_empty()) {
         match check_photo(bytes, alt) {
             Ok((content_type, alt)) => photos.push(NewPhoto {
                 content_type,
