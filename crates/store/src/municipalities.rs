@@ -113,7 +113,12 @@ pub async fn update(db: &Db, id: i64, d: &MunicipalityDraft) -> StoreResult<()> 
         .await
         .map_err(StoreError::classify)?
         .rows_affected();
-        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        // Name and slug are part of every search document of the city.
+        sqlx::query(crate::search::REQUEUE_CITY).bind(id).bind(now).execute(&mut *tx).await?;
+        Ok(())
     });
     result.map_err(name_conflict)
 }

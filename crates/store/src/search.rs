@@ -4,6 +4,7 @@
 //! Only what some viewer may see is returned: ideas that are visible (moderated) and statements that were
 //! accepted, both only of published formats (their visibility is then `oeffentlich`); workshops of
 //! municipalities (network events are not indexed yet); definitions with at least one version.
+//! A renamed city (`city_renamed`) re-queues every entity of the city: each document carries its name and slug.
 
 use crate::{Db, StoreResult, on_db};
 
@@ -132,6 +133,14 @@ pub async fn for_change(db: &Db, kind: &str, id: i64) -> StoreResult<Vec<Entry>>
     };
     with_fields(db, out, (kind == "massnahme").then_some(id)).await
 }
+
+/// Queue every searchable entity of a city for re-reading, in the transaction that renamed it
+/// (`$1` the city, `$2` the time).
+pub(crate) const REQUEUE_CITY: &str = "INSERT INTO search_changes (kind, entity_id, changed_at) \
+    SELECT 'massnahme', id, CAST($2 AS BIGINT) FROM measures WHERE municipality_id = $1 \
+    UNION ALL SELECT 'werkstatt', id, CAST($2 AS BIGINT) FROM workshops WHERE municipality_id = $1 \
+    UNION ALL SELECT 'beteiligung', id, CAST($2 AS BIGINT) FROM participations WHERE municipality_id = $1 \
+    UNION ALL SELECT 'leitbild', municipality_id, CAST($2 AS BIGINT) FROM definitions WHERE municipality_id = $1";
 
 /// Ids of all ideas and statements of a format, searchable or not (to remove the no longer searchable).
 pub async fn items_of_participation(

@@ -180,6 +180,13 @@ pub fn concept_html_fragment(concept: &ConceptExport, base: usize) -> String {
                     heading(&mut out, base + 2, &format!("{number}.{sub} {text}"), None);
                 }
                 CBlock::Paragraphs { paragraphs: p } => paragraphs(&mut out, p),
+                CBlock::Bullets { items } => {
+                    out.push_str("<ul>\n");
+                    for i in items {
+                        let _ = writeln!(out, "<li>{}</li>", esc(i));
+                    }
+                    out.push_str("</ul>\n");
+                }
                 CBlock::Chart { svg, alt, caption } => {
                     charts += 1;
                     chart(&mut out, svg, alt, caption, charts);

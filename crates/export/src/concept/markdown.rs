@@ -42,6 +42,12 @@ pub fn concept_markdown(concept: &ConceptExport) -> String {
                         let _ = writeln!(out, "{}\n", escape_text(p));
                     }
                 }
+                CBlock::Bullets { items } => {
+                    for i in items {
+                        let _ = writeln!(out, "- {}", escape_cell(i));
+                    }
+                    out.push('\n');
+                }
                 CBlock::Chart { caption, .. } => {
                     let _ = writeln!(
                         out,

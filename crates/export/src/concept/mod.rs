@@ -16,6 +16,7 @@ mod chart;
 mod html;
 mod markdown;
 mod pdf;
+mod prose;
 mod view;
 
 use serde::{Deserialize, Serialize};

@@ -36,6 +36,8 @@ pub(crate) enum CBlock {
     Subheading { text: String },
     /// Paragraphs without a label.
     Paragraphs { paragraphs: Vec<String> },
+    /// A bullet list without a label (from the city's own Markdown).
+    Bullets { items: Vec<String> },
     /// A vector chart; its data follows as a table block.
     Chart {
         /// Self-contained SVG document.
@@ -181,19 +183,10 @@ fn definition(c: &ConceptExport) -> Chapter {
             if !d.decision.trim().is_empty() {
                 facts.push(fact("Beschluss", d.decision.trim().to_owned()));
             }
-            // The text is Markdown; headings and list markers become plain paragraphs.
-            let plain: String = d
-                .body
-                .lines()
-                .map(|l| l.trim_start_matches('#').trim_start())
-                .collect::<Vec<_>>()
-                .join("\n");
-            vec![
-                CBlock::Base(Block::Facts { facts }),
-                CBlock::Paragraphs {
-                    paragraphs: format::paragraphs(&plain),
-                },
-            ]
+            // The text is Markdown: its headings, paragraphs and lists keep their structure.
+            let mut blocks = vec![CBlock::Base(Block::Facts { facts })];
+            blocks.extend(super::prose::blocks(&d.body));
+            blocks
         }
     };
     Chapter {

@@ -143,6 +143,17 @@ async fn concept_markdown_and_html_have_every_section(app: TestApp) {
             "html lacks {t:?}"
         );
     }
+    // The definition's Markdown keeps its structure: its heading, its bullet list, no markup characters.
+    assert!(md.contains("### 2.1 Siegen: Universitätsstadt, die Daten für alle nutzt"));
+    assert!(
+        md.contains("\n- Die Oberstadt wird zum Reallabor.\n"),
+        "md list"
+    );
+    assert!(
+        html.contains("<li>Die Oberstadt wird zum Reallabor.</li>"),
+        "html list"
+    );
+    assert!(!md.contains("*Demo-Inhalt") && !html.contains("*Demo-Inhalt"));
     for t in &hidden {
         assert!(!md.contains(t.as_str()), "md leaks {t:?}");
     }

@@ -11,6 +11,7 @@ mod browser;
 mod concept;
 mod harness;
 mod implementation;
+mod leaks;
 mod municipalities;
 mod participation;
 mod participation_benefit;
@@ -48,6 +49,7 @@ fn main() {
         browser::cases(),
         concept::cases(),
         search::cases(),
+        leaks::cases(),
     ]
     .into_iter()
     .flatten()

@@ -19,6 +19,7 @@ pub fn cases() -> Vec<Case> {
         case!(search_never_leaks_what_a_viewer_may_not_see),
         case!(a_measure_saved_through_the_web_is_found_afterwards),
         case!(a_change_on_one_node_is_found_on_the_other),
+        case!(a_renamed_city_is_searched_under_its_new_name),
         case!(facets_count_and_narrow_the_results),
         case!(matches_are_marked_and_text_is_escaped),
         case!(bad_queries_are_explained_and_change_nothing),
@@ -291,6 +292,53 @@ async fn a_change_on_one_node_is_found_on_the_other(app: TestApp) {
     assert_eq!(ids(&v), [id], "the other node found it through the outbox");
     let v = search_until(&app, &app.client(), "q=Marktplatz", |v| v["total"] == 1).await;
     assert_eq!(ids(&v), [id]);
+}
+
+async fn a_renamed_city_is_searched_under_its_new_name(app: TestApp) {
+    let (a, _) = cities(&app).await;
+    let id = measure_with(
+        &app,
+        a,
+        "Parkleitsystem Neheim",
+        "Freie Plätze in Echtzeit.",
+        Visibility::Oeffentlich,
+        None,
+    )
+    .await;
+    let anon = app.client();
+    let v = search_until(&app, &anon, "q=Parkleitsystem", |v| v["total"] == 1).await;
+    assert_eq!(v["items"][0]["municipality_name"], "Arnsberg");
+    app.user("admin@x.de", Some("admin"), &[]).await;
+    let admin = app.login("admin@x.de").await;
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/kommunen/arnsberg/bearbeiten",
+            &[
+                ("slug", "stadt-arnsberg"),
+                ("name", "Stadt Arnsberg"),
+                ("ags", "05958004"),
+                ("population", "73456"),
+                ("state", "05"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "renamed");
+    // Without a restart, the running index follows: new name, new slug in links and in the city filter.
+    let v = search_until(&app, &anon, "q=Parkleitsystem&city=stadt-arnsberg", |v| {
+        v["total"] == 1
+    })
+    .await;
+    assert_eq!(ids(&v), [id]);
+    assert_eq!(v["items"][0]["municipality_name"], "Stadt Arnsberg");
+    assert_eq!(
+        v["items"][0]["url"],
+        format!("/kommunen/stadt-arnsberg/massnahmen/{id}")
+    );
+    assert_eq!(
+        api(&app, &anon, "q=Parkleitsystem&city=arnsberg").await["total"],
+        0
+    );
 }
 
 async fn facets_count_and_narrow_the_results(app: TestApp) {
