@@ -9,6 +9,7 @@ mod board;
 mod board_browser;
 mod browser;
 mod concept;
+mod exchange;
 mod harness;
 mod implementation;
 mod municipalities;
@@ -48,6 +49,7 @@ fn main() {
         browser::cases(),
         concept::cases(),
         search::cases(),
+        exchange::cases(),
     ]
     .into_iter()
     .flatten()
