@@ -17,6 +17,7 @@ pub fn cases() -> Vec<Case> {
         case!(articles_are_sanitised_and_drafts_stay_hidden),
         case!(article_images_need_alt_text_and_image_bytes),
         case!(search_finds_new_and_edited_articles_by_stemmed_words),
+        case!(demo_exchange_content_loads_once),
         case!(a_participant_reads_the_magazine_and_registers_for_an_event_in_the_browser, Needs::Browser),
     ]
 }
@@ -630,4 +631,48 @@ async fn a_participant_reads_the_magazine_and_registers_for_an_event_in_the_brow
             .any(|r| r.user_id == user.id && r.status == "angemeldet");
     }
     assert!(registered);
+}
+
+async fn demo_exchange_content_loads_once(app: TestApp) {
+    web::demo::load(&app.db).await.expect("demo");
+    let counts = [
+        app.count("workshops").await,
+        app.count("workshop_agenda").await,
+        app.count("articles").await,
+    ];
+    web::demo::load(&app.db).await.expect("demo again");
+    assert_eq!(
+        counts,
+        [
+            app.count("workshops").await,
+            app.count("workshop_agenda").await,
+            app.count("articles").await,
+        ],
+        "loading twice changes nothing"
+    );
+    let upcoming = store::workshops::list_network(
+        &app.db,
+        domain::visibility::Visibility::Oeffentlich,
+        Some(store::now_secs()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(upcoming.len(), 1, "one public network event ahead");
+    let (published, total) = store::exchange::published(
+        &app.db,
+        domain::visibility::Visibility::Oeffentlich,
+        10,
+        0,
+    )
+    .await
+    .unwrap();
+    assert_eq!(total, 2);
+    assert!(published.iter().all(|a| a.is_published()));
+    let anon = app.client();
+    let (_, list) = app.get_text(&anon, "/netzwerk/magazin").await;
+    assert!(list.contains(&published[0].title));
+    let (s, _) = app
+        .get_text(&anon, &format!("/netzwerk/veranstaltungen/{}", upcoming[0].id))
+        .await;
+    assert_eq!(s, StatusCode::OK);
 }
