@@ -37,3 +37,4 @@ hint-image = PNG, JPEG oder WebP, höchstens 5 MB.
 hint-image-alt = Was ist auf dem Bild zu sehen? Pflicht, für Menschen, die das Bild nicht sehen.
 err-image-missing = Bitte wählen Sie ein Bild aus.
 search-kind-artikel = Magazin-Artikel
+search-city-network = Netzwerk (keine Kommune)

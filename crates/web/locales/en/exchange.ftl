@@ -37,3 +37,4 @@ hint-image = PNG, JPEG or WebP, at most 5 MB.
 hint-image-alt = What does the image show? Required, for people who cannot see it.
 err-image-missing = Please choose an image.
 search-kind-artikel = Magazine article
+search-city-network = Network (no municipality)

@@ -18,6 +18,7 @@ pub fn cases() -> Vec<Case> {
         case!(article_images_need_alt_text_and_image_bytes),
         case!(search_finds_new_and_edited_articles_by_stemmed_words),
         case!(demo_exchange_content_loads_once),
+        case!(the_magazine_pages_newest_first),
         case!(a_participant_reads_the_magazine_and_registers_for_an_event_in_the_browser, Needs::Browser),
     ]
 }
@@ -566,6 +567,8 @@ async fn search_finds_new_and_edited_articles_by_stemmed_words(app: TestApp) {
     assert_eq!(v["items"][0]["municipality"], "netzwerk");
     let (_, html) = app.get_text(&anon, "/suche?q=Parkpl%C3%A4tze").await;
     assert!(html.contains(&format!("href=\"{path}\"")), "the search page links the article");
+    assert!(html.contains("Magazin-Artikel"), "kind facet");
+    assert!(html.contains("Netzwerk (keine Kommune)"), "city facet of network content");
     // Edited: the new text is found, the old one no longer.
     let r = app
         .post_form(
@@ -675,4 +678,34 @@ async fn demo_exchange_content_loads_once(app: TestApp) {
         .get_text(&anon, &format!("/netzwerk/veranstaltungen/{}", upcoming[0].id))
         .await;
     assert_eq!(s, StatusCode::OK);
+}
+
+async fn the_magazine_pages_newest_first(app: TestApp) {
+    people(&app).await;
+    let admin = store::users::by_email(&app.db, "admin@x.de").await.unwrap().unwrap().id;
+    for n in 1..=12 {
+        let d = domain::exchange::ArticleInput {
+            title: format!("Folge {n:02}"),
+            teaser: String::new(),
+            body_md: "Text".into(),
+            visibility: "oeffentlich".into(),
+        }
+        .parse()
+        .unwrap();
+        let (id, _) = store::exchange::create_article(&app.db, &d, admin).await.unwrap();
+        store::exchange::set_published(&app.db, id, true).await.unwrap();
+    }
+    let anon = app.client();
+    let (s, first) = app.get_text(&anon, "/netzwerk/magazin").await;
+    assert_eq!(s, StatusCode::OK);
+    let newest = first.find("Folge 12").expect("newest on page 1");
+    assert!(newest < first.find("Folge 11").expect("page 1"), "newest first");
+    assert!(first.contains("Folge 03") && !first.contains("Folge 02"), "ten per page");
+    assert!(first.contains(r#"href="/netzwerk/magazin?seite=2" rel="next""#));
+    let (s, second) = app.get_text(&anon, "/netzwerk/magazin?seite=2").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(second.contains("Folge 02") && second.contains("Folge 01") && !second.contains("Folge 03"));
+    assert!(second.contains(r#"rel="prev""#));
+    let (s, _) = app.get_text(&anon, "/netzwerk/magazin?seite=3").await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
 }
