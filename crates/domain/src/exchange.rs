@@ -48,7 +48,10 @@ pub fn parse_visibility(raw: &str) -> Result<Visibility, &'static str> {
 }
 
 /// A network event: the workshop form, with a visibility of network content (one message per field).
-pub fn parse_event(input: &WorkshopInput, formats: &[String]) -> Result<WorkshopDraft, FieldErrors> {
+pub fn parse_event(
+    input: &WorkshopInput,
+    formats: &[String],
+) -> Result<WorkshopDraft, FieldErrors> {
     let visibility = parse_visibility(&input.visibility);
     match (input.parse(formats), visibility) {
         (Ok(mut d), Ok(v)) => {

@@ -121,7 +121,8 @@ pub async fn published(
     let sql = format!(
         "{SELECT} WHERE a.published_at IS NOT NULL AND {VISIBLE} ORDER BY a.published_at DESC, a.id DESC LIMIT $2 OFFSET $3"
     );
-    let count = format!("SELECT COUNT(*) FROM articles a WHERE a.published_at IS NOT NULL AND {VISIBLE}");
+    let count =
+        format!("SELECT COUNT(*) FROM articles a WHERE a.published_at IS NOT NULL AND {VISIBLE}");
     let r = on_db!(db, pool => {
         let rows = sqlx::query_as::<_, Article>(sqlx::AssertSqlSafe(sql.clone()))
             .bind(rank(min)).bind(limit).bind(offset).fetch_all(pool).await?;
@@ -133,7 +134,8 @@ pub async fn published(
 
 /// Drafts, last changed first (network admin).
 pub async fn drafts(db: &Db) -> StoreResult<Vec<Article>> {
-    let sql = format!("{SELECT} WHERE a.published_at IS NULL ORDER BY a.updated_at DESC, a.id DESC");
+    let sql =
+        format!("{SELECT} WHERE a.published_at IS NULL ORDER BY a.updated_at DESC, a.id DESC");
     let rows = on_db!(db, pool => {
         sqlx::query_as::<_, Article>(sqlx::AssertSqlSafe(sql.clone())).fetch_all(pool).await?
     });

@@ -121,7 +121,14 @@ async fn with_fields(
 /// Every searchable entity (start-up rebuild).
 pub async fn all(db: &Db) -> StoreResult<Vec<Entry>> {
     let mut out = Vec::new();
-    for sql in [MEASURES, IDEAS, STATEMENTS, WORKSHOPS, DEFINITIONS, ARTICLES] {
+    for sql in [
+        MEASURES,
+        IDEAS,
+        STATEMENTS,
+        WORKSHOPS,
+        DEFINITIONS,
+        ARTICLES,
+    ] {
         out.extend(rows(db, sql, None, None).await?);
     }
     with_fields(db, out, None).await

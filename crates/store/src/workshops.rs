@@ -65,7 +65,12 @@ pub async fn create_network(db: &Db, d: &WorkshopDraft, by: i64) -> StoreResult<
     insert(db, None, d, by).await
 }
 
-async fn insert(db: &Db, municipality_id: Option<i64>, d: &WorkshopDraft, by: i64) -> StoreResult<i64> {
+async fn insert(
+    db: &Db,
+    municipality_id: Option<i64>,
+    d: &WorkshopDraft,
+    by: i64,
+) -> StoreResult<i64> {
     let now = now_secs();
     in_tx!(db, tx => {
         let id = sqlx::query_scalar::<_, i64>(

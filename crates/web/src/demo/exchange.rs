@@ -43,8 +43,9 @@ pub async fn load_exchange(db: &Db, admin: i64) -> Result<(), AppError> {
             place: "Düsseldorf, Haus der Kommunen (Demo)".into(),
             online_link: String::new(),
             capacity: "40".into(),
-            purpose: "Kommunen berichten, wie sie Parkraum mit Sensoren erfassen und die Daten öffnen."
-                .into(),
+            purpose:
+                "Kommunen berichten, wie sie Parkraum mit Sensoren erfassen und die Daten öffnen."
+                    .into(),
             phase_id: String::new(),
             visibility: "oeffentlich".into(),
         };
@@ -59,7 +60,10 @@ pub async fn load_exchange(db: &Db, admin: i64) -> Result<(), AppError> {
         for (title, minutes) in [
             ("Ankommen und Kennenlernen", 30),
             ("Berichte aus drei Kommunen", 90),
-            ("Arbeitsgruppen: Ausschreibung, Datenmodell, Beteiligung", 120),
+            (
+                "Arbeitsgruppen: Ausschreibung, Datenmodell, Beteiligung",
+                120,
+            ),
         ] {
             store::workshops::add_agenda_item(db, id, title, minutes).await?;
         }

@@ -247,12 +247,9 @@ pub async fn ics_one(
 /// `GET /netzwerk/veranstaltungen.ics`: upcoming public network events. Calendar apps subscribe without a
 /// session, so the feed is the same for everyone and never shows network-only events.
 pub async fn ics_feed(State(state): State<AppState>) -> Result<Response, AppError> {
-    let upcoming = store::workshops::list_network(
-        &state.db,
-        Visibility::Oeffentlich,
-        Some(store::now_secs()),
-    )
-    .await?;
+    let upcoming =
+        store::workshops::list_network(&state.db, Visibility::Oeffentlich, Some(store::now_secs()))
+            .await?;
     let mut cal = Calendar::new();
     cal.name("Netzwerk-Veranstaltungen");
     for w in &upcoming {

@@ -250,7 +250,12 @@ async fn set_published(
     let user_id = require_writer(ctx)?;
     let a = store::exchange::by_slug(&state.db, slug).await?;
     store::exchange::set_published(&state.db, a.id, published).await?;
-    tracing::info!(article_id = a.id, by = user_id, published, "article publication");
+    tracing::info!(
+        article_id = a.id,
+        by = user_id,
+        published,
+        "article publication"
+    );
     Ok(Redirect::to(&path(slug)).into_response())
 }
 
@@ -319,11 +324,9 @@ pub async fn upload(
                     )
                     .await?;
                     tracing::info!(article_id = a.id, image_id = id, "article image added");
-                    return Ok(Redirect::to(&format!(
-                        "{}/bearbeiten#bilder",
-                        path(&slug)
-                    ))
-                    .into_response());
+                    return Ok(
+                        Redirect::to(&format!("{}/bearbeiten#bilder", path(&slug))).into_response()
+                    );
                 }
                 Err("err-photo-alt") => errors.push("image_alt", "err-photo-alt"),
                 Err(code) => errors.push("image", code),
@@ -398,11 +401,7 @@ pub async fn atom(State(state): State<AppState>) -> Result<Response, AppError> {
     let (articles, _) =
         store::exchange::published(&state.db, Visibility::Oeffentlich, 20, 0).await?;
     let base = state.config.base_url.trim_end_matches('/');
-    let updated = articles
-        .iter()
-        .map(|a| a.updated_at)
-        .max()
-        .unwrap_or(0);
+    let updated = articles.iter().map(|a| a.updated_at).max().unwrap_or(0);
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     out.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"de\">\n");
     out.push_str("<title>Magazin – Smart City Werkstatt</title>\n");
@@ -433,10 +432,7 @@ pub async fn atom(State(state): State<AppState>) -> Result<Response, AppError> {
     }
     out.push_str("</feed>\n");
     Ok((
-        [(
-            header::CONTENT_TYPE,
-            "application/atom+xml; charset=utf-8",
-        )],
+        [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
         out,
     )
         .into_response())

@@ -19,7 +19,10 @@ pub fn cases() -> Vec<Case> {
         case!(search_finds_new_and_edited_articles_by_stemmed_words),
         case!(demo_exchange_content_loads_once),
         case!(the_magazine_pages_newest_first),
-        case!(a_participant_reads_the_magazine_and_registers_for_an_event_in_the_browser, Needs::Browser),
+        case!(
+            a_participant_reads_the_magazine_and_registers_for_an_event_in_the_browser,
+            Needs::Browser
+        ),
     ]
 }
 
@@ -124,8 +127,13 @@ async fn network_events_refuse_bad_input_and_fill_up_to_a_waiting_list(app: Test
     assert_eq!(s, StatusCode::OK);
     assert!(page.contains("Netzwerktreffen Parken"));
     assert!(page.contains("18.06.2099, 10:00–16:00 Uhr"), "Berlin time");
-    let w = store::workshops::get_network(&app.db, id).await.expect("event");
-    assert_eq!(w.municipality_id, None, "a network event belongs to no city");
+    let w = store::workshops::get_network(&app.db, id)
+        .await
+        .expect("event");
+    assert_eq!(
+        w.municipality_id, None,
+        "a network event belongs to no city"
+    );
 
     // Capacity 1: the first person of any city gets the seat, the second waits, and moves up on a cancel.
     let teil = app.login("teil@x.de").await;
@@ -149,9 +157,16 @@ async fn network_events_refuse_bad_input_and_fill_up_to_a_waiting_list(app: Test
     let (_, page) = app
         .get_text(&red, &format!("/netzwerk/veranstaltungen/{id}"))
         .await;
-    assert!(page.contains("Sie stehen auf der Warteliste"), "the waiting person is told");
+    assert!(
+        page.contains("Sie stehen auf der Warteliste"),
+        "the waiting person is told"
+    );
     let r = app
-        .post_form(&teil, &format!("/netzwerk/veranstaltungen/{id}/abmelden"), &[])
+        .post_form(
+            &teil,
+            &format!("/netzwerk/veranstaltungen/{id}/abmelden"),
+            &[],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(
@@ -165,7 +180,11 @@ async fn network_events_refuse_bad_input_and_fill_up_to_a_waiting_list(app: Test
     );
     // Anonymous visitors are asked to log in before registering.
     let r = app
-        .post_form(&app.client(), &format!("/netzwerk/veranstaltungen/{id}/anmelden"), &[])
+        .post_form(
+            &app.client(),
+            &format!("/netzwerk/veranstaltungen/{id}/anmelden"),
+            &[],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(location(&r).starts_with("/anmelden"));
@@ -184,7 +203,14 @@ async fn network_events_refuse_bad_input_and_fill_up_to_a_waiting_list(app: Test
 async fn the_event_feed_and_pages_show_only_what_the_visitor_may_see(app: TestApp) {
     people(&app).await;
     let admin = app.login("admin@x.de").await;
-    let public = plan(&app, &admin, "Offener Erfahrungsaustausch", "oeffentlich", "").await;
+    let public = plan(
+        &app,
+        &admin,
+        "Offener Erfahrungsaustausch",
+        "oeffentlich",
+        "",
+    )
+    .await;
     let network = plan(&app, &admin, "Geschlossener Netzwerktag", "netzwerk", "").await;
     for c in [app.client(), admin.clone()] {
         let r = app.get(&c, "/netzwerk/veranstaltungen.ics").await;
@@ -217,29 +243,52 @@ async fn the_event_feed_and_pages_show_only_what_the_visitor_may_see(app: TestAp
     ] {
         let (_, list) = app.get_text(c, "/netzwerk/veranstaltungen").await;
         assert!(list.contains("Offener Erfahrungsaustausch"), "{who}");
-        assert_eq!(list.contains("Geschlossener Netzwerktag"), sees, "{who} list");
+        assert_eq!(
+            list.contains("Geschlossener Netzwerktag"),
+            sees,
+            "{who} list"
+        );
         let (s, _) = app
             .get_text(c, &format!("/netzwerk/veranstaltungen/{network}"))
             .await;
-        let want = if sees { StatusCode::OK } else { StatusCode::NOT_FOUND };
+        let want = if sees {
+            StatusCode::OK
+        } else {
+            StatusCode::NOT_FOUND
+        };
         assert_eq!(s, want, "{who} page");
         let (s, _) = app
-            .get_text(c, &format!("/netzwerk/veranstaltungen/{network}/termin.ics"))
+            .get_text(
+                c,
+                &format!("/netzwerk/veranstaltungen/{network}/termin.ics"),
+            )
             .await;
         assert_eq!(s, want, "{who} calendar file");
         let r = app
-            .post_form(c, &format!("/netzwerk/veranstaltungen/{network}/anmelden"), &[])
+            .post_form(
+                c,
+                &format!("/netzwerk/veranstaltungen/{network}/anmelden"),
+                &[],
+            )
             .await;
         if !sees && who != "anonymous" {
             assert_eq!(r.status(), StatusCode::NOT_FOUND, "{who} cannot register");
         }
     }
     let r = app
-        .get(&anon, &format!("/netzwerk/veranstaltungen/{public}/termin.ics"))
+        .get(
+            &anon,
+            &format!("/netzwerk/veranstaltungen/{public}/termin.ics"),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert!(r.text().await.unwrap().contains("LOCATION:Düsseldorf"));
-    assert!(statuses(&app, network).await.iter().all(|(e, _)| e == "red@x.de" || e == "steuerung@x.de"));
+    assert!(
+        statuses(&app, network)
+            .await
+            .iter()
+            .all(|(e, _)| e == "red@x.de" || e == "steuerung@x.de")
+    );
     // A city workshop never turns up among network events.
     assert!(store::workshops::get_network(&app.db, 999).await.is_err());
 }
@@ -265,7 +314,11 @@ async fn only_the_network_admin_writes_events_and_articles(app: TestApp) {
             .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{email} plans no event");
         let r = app.post_form(&c, "/netzwerk/magazin/neu", &article).await;
-        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{email} writes no article");
+        assert_eq!(
+            r.status(),
+            StatusCode::FORBIDDEN,
+            "{email} writes no article"
+        );
     }
     for path in ["/netzwerk/veranstaltungen/neu", "/netzwerk/magazin/neu"] {
         let r = app.post_form(&anon, path, &article).await;
@@ -276,7 +329,9 @@ async fn only_the_network_admin_writes_events_and_articles(app: TestApp) {
     assert_eq!(app.count("articles").await, 0);
     // With an article in place: editing, publishing and uploading are the admin's too.
     let admin = app.login("admin@x.de").await;
-    let r = app.post_form(&admin, "/netzwerk/magazin/neu", &article).await;
+    let r = app
+        .post_form(&admin, "/netzwerk/magazin/neu", &article)
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&r), "/netzwerk/magazin/ein-artikel/bearbeiten");
     let red = app.login("red@x.de").await;
@@ -294,7 +349,9 @@ async fn only_the_network_admin_writes_events_and_articles(app: TestApp) {
     }
     let r = upload(&app, &red, "ein-artikel", PNG, "Bild").await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let a = store::exchange::by_slug(&app.db, "ein-artikel").await.unwrap();
+    let a = store::exchange::by_slug(&app.db, "ein-artikel")
+        .await
+        .unwrap();
     assert_eq!(a.title, "Ein Artikel");
     assert!(!a.is_published());
     assert_eq!(app.count("article_images").await, 0);
@@ -322,7 +379,11 @@ async fn write(app: &TestApp, admin: &Client, title: &str, body: &str, visibilit
 
 async fn publish(app: &TestApp, admin: &Client, slug: &str) {
     let r = app
-        .post_form(admin, &format!("/netzwerk/magazin/{slug}/veroeffentlichen"), &[])
+        .post_form(
+            admin,
+            &format!("/netzwerk/magazin/{slug}/veroeffentlichen"),
+            &[],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 }
@@ -351,10 +412,24 @@ async fn articles_are_sanitised_and_drafts_stay_hidden(app: TestApp) {
 
     let xss = "# Zwischentitel\n\n<script>alert('body')</script>\n\n<img src=\"x\" onerror=\"alert(1)\">\n\n\
                [Klick](javascript:alert(1)) und [Gut](https://example.org)\n";
-    let slug = write(&app, &admin, "Sicher? <script>alert(2)</script>", xss, "oeffentlich").await;
+    let slug = write(
+        &app,
+        &admin,
+        "Sicher? <script>alert(2)</script>",
+        xss,
+        "oeffentlich",
+    )
+    .await;
     assert_eq!(slug, "sicher-script-alert-2-script");
     // A second article of the same title gets its own slug.
-    let twin = write(&app, &admin, "Sicher? <script>alert(2)</script>", "Zwilling", "oeffentlich").await;
+    let twin = write(
+        &app,
+        &admin,
+        "Sicher? <script>alert(2)</script>",
+        "Zwilling",
+        "oeffentlich",
+    )
+    .await;
     assert_eq!(twin, "sicher-script-alert-2-script-2");
     let path = format!("/netzwerk/magazin/{slug}");
     let anon = app.client();
@@ -362,7 +437,12 @@ async fn articles_are_sanitised_and_drafts_stay_hidden(app: TestApp) {
     let red = app.login("red@x.de").await;
     let steering = app.login("steuerung@x.de").await;
     // A draft: only the network admin sees it.
-    for (who, c) in [("anonymous", &anon), ("participant", &teil), ("editor", &red), ("steering", &steering)] {
+    for (who, c) in [
+        ("anonymous", &anon),
+        ("participant", &teil),
+        ("editor", &red),
+        ("steering", &steering),
+    ] {
         let (s, _) = app.get_text(c, &path).await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{who} sees no draft");
         let (_, list) = app.get_text(c, "/netzwerk/magazin").await;
@@ -379,29 +459,51 @@ async fn articles_are_sanitised_and_drafts_stay_hidden(app: TestApp) {
     assert_eq!(s, StatusCode::OK);
     assert!(!page.contains("<script>alert"), "no script survives");
     assert!(!page.contains("onerror"), "no event handler survives");
-    assert!(!page.contains("javascript:"), "no javascript: link survives");
+    assert!(
+        !page.contains("javascript:"),
+        "no javascript: link survives"
+    );
     assert!(
         page.contains("<h1>Sicher? &#60;script&#62;alert(2)&#60;/script&#62;</h1>"),
         "the title is escaped: {}",
         &page[page.find("<h1").unwrap_or(0)..][..200]
     );
-    assert!(page.contains("<h2>Zwischentitel</h2>"), "headings below the page title");
+    assert!(
+        page.contains("<h2>Zwischentitel</h2>"),
+        "headings below the page title"
+    );
     assert!(page.contains(r#"href="https://example.org""#));
     assert!(page.contains("Person admin@x.de"), "author");
     let (_, list) = app.get_text(&anon, "/netzwerk/magazin").await;
     assert!(list.contains(&path));
-    assert!(!list.contains(&format!("/netzwerk/magazin/{twin}\"")), "the twin is still a draft");
+    assert!(
+        !list.contains(&format!("/netzwerk/magazin/{twin}\"")),
+        "the twin is still a draft"
+    );
     let r = app.get(&anon, "/netzwerk/magazin.atom").await;
-    assert!(r.headers()[reqwest::header::CONTENT_TYPE].to_str().unwrap().starts_with("application/atom+xml"));
+    assert!(
+        r.headers()[reqwest::header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/atom+xml")
+    );
     let atom = r.text().await.unwrap();
     assert!(atom.contains(&path));
-    assert!(atom.contains("&lt;script&gt;alert(2)"), "escaped in the feed");
+    assert!(
+        atom.contains("&lt;script&gt;alert(2)"),
+        "escaped in the feed"
+    );
     assert!(!atom.contains("<script>"));
 
     // Network articles: for people working in the network, never in the public feed.
     let net = write(&app, &admin, "Nur fürs Netzwerk", "Interna", "netzwerk").await;
     publish(&app, &admin, &net).await;
-    for (who, c, sees) in [("anonymous", &anon, false), ("participant", &teil, false), ("editor", &red, true), ("steering", &steering, true)] {
+    for (who, c, sees) in [
+        ("anonymous", &anon, false),
+        ("participant", &teil, false),
+        ("editor", &red, true),
+        ("steering", &steering, true),
+    ] {
         let (s, _) = app.get_text(c, &format!("/netzwerk/magazin/{net}")).await;
         assert_eq!(s == StatusCode::OK, sees, "{who}");
         let (_, list) = app.get_text(c, "/netzwerk/magazin").await;
@@ -421,7 +523,11 @@ async fn articles_are_sanitised_and_drafts_stay_hidden(app: TestApp) {
         .post_form(
             &admin,
             &format!("{path}/bearbeiten"),
-            &[("title", "Ganz anderer Titel"), ("body_md", "Neu"), ("visibility", "oeffentlich")],
+            &[
+                ("title", "Ganz anderer Titel"),
+                ("body_md", "Neu"),
+                ("visibility", "oeffentlich"),
+            ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -430,7 +536,13 @@ async fn articles_are_sanitised_and_drafts_stay_hidden(app: TestApp) {
     assert_eq!(a.title, "Ganz anderer Titel");
 }
 
-async fn upload(app: &TestApp, c: &Client, slug: &str, bytes: &[u8], alt: &str) -> reqwest::Response {
+async fn upload(
+    app: &TestApp,
+    c: &Client,
+    slug: &str,
+    bytes: &[u8],
+    alt: &str,
+) -> reqwest::Response {
     let (_, page) = app.get_text(c, "/impressum").await;
     let token = csrf_from(&page);
     let form = Form::new()
@@ -459,7 +571,12 @@ async fn article_images_need_alt_text_and_image_bytes(app: TestApp) {
     assert!(body.contains("kein Foto im Format PNG, JPEG oder WebP"));
     let r = upload(&app, &admin, &slug, b"", "Ein Bild").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().await.unwrap().contains("Bitte wählen Sie ein Bild aus."));
+    assert!(
+        r.text()
+            .await
+            .unwrap()
+            .contains("Bitte wählen Sie ein Bild aus.")
+    );
     // Without the token in the action's query the upload is refused before it is read.
     let form = Form::new()
         .part("image", Part::bytes(PNG.to_vec()).file_name("bild.png"))
@@ -475,9 +592,12 @@ async fn article_images_need_alt_text_and_image_bytes(app: TestApp) {
 
     let r = upload(&app, &admin, &slug, PNG, "Sensor am Marktplatz").await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let id = store::exchange::images(&app.db, store::exchange::by_slug(&app.db, &slug).await.unwrap().id)
-        .await
-        .unwrap()[0]
+    let id = store::exchange::images(
+        &app.db,
+        store::exchange::by_slug(&app.db, &slug).await.unwrap().id,
+    )
+    .await
+    .unwrap()[0]
         .id;
     let (_, edit) = app
         .get_text(&admin, &format!("/netzwerk/magazin/{slug}/bearbeiten"))
@@ -498,12 +618,18 @@ async fn article_images_need_alt_text_and_image_bytes(app: TestApp) {
         .post_form(
             &admin,
             &format!("/netzwerk/magazin/{slug}/bearbeiten"),
-            &[("title", "Sensoren am Markt"), ("body_md", &format!("Vorher:\n\n{snippet}")), ("visibility", "oeffentlich")],
+            &[
+                ("title", "Sensoren am Markt"),
+                ("body_md", &format!("Vorher:\n\n{snippet}")),
+                ("visibility", "oeffentlich"),
+            ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     publish(&app, &admin, &slug).await;
-    let (_, page) = app.get_text(&anon, &format!("/netzwerk/magazin/{slug}")).await;
+    let (_, page) = app
+        .get_text(&anon, &format!("/netzwerk/magazin/{slug}"))
+        .await;
     assert!(page.contains(&format!(r#"src="{image}""#)), "{page}");
     assert!(page.contains(r#"alt="Sensor am Marktplatz""#));
     let r = app.get(&anon, &image).await;
@@ -511,9 +637,19 @@ async fn article_images_need_alt_text_and_image_bytes(app: TestApp) {
     let h = r.headers();
     assert_eq!(h[reqwest::header::CONTENT_TYPE], "image/png");
     assert_eq!(h["x-content-type-options"], "nosniff");
-    assert!(h[reqwest::header::CONTENT_SECURITY_POLICY].to_str().unwrap().contains("sandbox"));
+    assert!(
+        h[reqwest::header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .contains("sandbox")
+    );
     assert_eq!(r.bytes().await.unwrap().as_ref(), PNG);
-    assert_eq!(app.get(&anon, "/netzwerk/magazin/bilder/9999").await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&anon, "/netzwerk/magazin/bilder/9999")
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
 }
 
 async fn api(app: &TestApp, c: &Client, query: &str) -> Value {
@@ -532,14 +668,22 @@ fn urls(v: &Value) -> Vec<String> {
 }
 
 /// Search until the result's URLs satisfy `done` (the index follows the outbox within about a second).
-async fn search_until(app: &TestApp, c: &Client, query: &str, done: impl Fn(&[String]) -> bool) -> Vec<String> {
+async fn search_until(
+    app: &TestApp,
+    c: &Client,
+    query: &str,
+    done: impl Fn(&[String]) -> bool,
+) -> Vec<String> {
     let start = Instant::now();
     loop {
         let u = urls(&api(app, c, query).await);
         if done(&u) {
             return u;
         }
-        assert!(start.elapsed() < Duration::from_secs(15), "search {query}: {u:?}");
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "search {query}: {u:?}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -549,7 +693,14 @@ async fn search_finds_new_and_edited_articles_by_stemmed_words(app: TestApp) {
     let admin = app.login("admin@x.de").await;
     let anon = app.client();
     let red = app.login("red@x.de").await;
-    let draft = write(&app, &admin, "Parkplatz-Entwurf", "Noch nicht fertig: Parkplatz", "oeffentlich").await;
+    let draft = write(
+        &app,
+        &admin,
+        "Parkplatz-Entwurf",
+        "Noch nicht fertig: Parkplatz",
+        "oeffentlich",
+    )
+    .await;
     let slug = write(
         &app,
         &admin,
@@ -561,35 +712,66 @@ async fn search_finds_new_and_edited_articles_by_stemmed_words(app: TestApp) {
     publish(&app, &admin, &slug).await;
     let path = format!("/netzwerk/magazin/{slug}");
     let found = search_until(&app, &anon, "q=Parkplatz", |u| u.contains(&path)).await;
-    assert!(!found.iter().any(|u| u.contains(&draft)), "drafts are not searchable: {found:?}");
+    assert!(
+        !found.iter().any(|u| u.contains(&draft)),
+        "drafts are not searchable: {found:?}"
+    );
     let v = api(&app, &anon, "q=Parkplatz&kind=artikel").await;
     assert_eq!(v["items"][0]["kind"], "artikel");
     assert_eq!(v["items"][0]["municipality"], "netzwerk");
     let (_, html) = app.get_text(&anon, "/suche?q=Parkpl%C3%A4tze").await;
-    assert!(html.contains(&format!("href=\"{path}\"")), "the search page links the article");
+    assert!(
+        html.contains(&format!("href=\"{path}\"")),
+        "the search page links the article"
+    );
     assert!(html.contains("Magazin-Artikel"), "kind facet");
-    assert!(html.contains("Netzwerk (keine Kommune)"), "city facet of network content");
+    assert!(
+        html.contains("Netzwerk (keine Kommune)"),
+        "city facet of network content"
+    );
     // Edited: the new text is found, the old one no longer.
     let r = app
         .post_form(
             &admin,
             &format!("{path}/bearbeiten"),
-            &[("title", "Parkplätze in der Innenstadt"), ("body_md", "Jetzt auch mit Ladesäulen."), ("visibility", "oeffentlich")],
+            &[
+                ("title", "Parkplätze in der Innenstadt"),
+                ("body_md", "Jetzt auch mit Ladesäulen."),
+                ("visibility", "oeffentlich"),
+            ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     search_until(&app, &anon, "q=Lades%C3%A4ule", |u| u.contains(&path)).await;
     search_until(&app, &anon, "q=Sensoren", |u| !u.contains(&path)).await;
     // Network articles and events: for the network only.
-    let net = write(&app, &admin, "Netzwerkintern: Fahrrad und Verkehr", "Zählung in Siegen: Fahrrad", "netzwerk").await;
+    let net = write(
+        &app,
+        &admin,
+        "Netzwerkintern: Fahrrad und Verkehr",
+        "Zählung in Siegen: Fahrrad",
+        "netzwerk",
+    )
+    .await;
     publish(&app, &admin, &net).await;
     let id = plan(&app, &admin, "Forum Fahrrad im Netzwerk", "netzwerk", "").await;
     let seen = search_until(&app, &red, "q=Fahrrad", |u| u.len() == 2).await;
-    assert!(seen.contains(&format!("/netzwerk/magazin/{net}")), "{seen:?}");
-    assert!(seen.contains(&format!("/netzwerk/veranstaltungen/{id}")), "{seen:?}");
-    assert!(urls(&api(&app, &anon, "q=Fahrrad").await).is_empty(), "anonymous sees no network content");
+    assert!(
+        seen.contains(&format!("/netzwerk/magazin/{net}")),
+        "{seen:?}"
+    );
+    assert!(
+        seen.contains(&format!("/netzwerk/veranstaltungen/{id}")),
+        "{seen:?}"
+    );
+    assert!(
+        urls(&api(&app, &anon, "q=Fahrrad").await).is_empty(),
+        "anonymous sees no network content"
+    );
     // Withdrawn: gone from the index.
-    let r = app.post_form(&admin, &format!("{path}/zurueckziehen"), &[]).await;
+    let r = app
+        .post_form(&admin, &format!("{path}/zurueckziehen"), &[])
+        .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     search_until(&app, &anon, "q=Parkplatz", |u| !u.contains(&path)).await;
 }
@@ -603,7 +785,10 @@ async fn a_participant_reads_the_magazine_and_registers_for_an_event_in_the_brow
     b.submit("main form button[type=submit]").await;
     b.wait_for_path("/").await;
     let list = b.visit(&app, "/netzwerk/magazin").await;
-    assert!(list.contains("id=\"articles\""), "published demo articles are listed");
+    assert!(
+        list.contains("id=\"articles\""),
+        "published demo articles are listed"
+    );
     b.click("#articles h2 a").await;
     b.wait_css("#article-body").await;
     b.axe("article").await;
@@ -615,16 +800,20 @@ async fn a_participant_reads_the_magazine_and_registers_for_an_event_in_the_brow
     b.submit("#register").await;
     b.wait_css("#my-registration").await;
     let page = b.client.source().await.unwrap();
-    assert!(page.contains("angemeldet") || page.contains("Angemeldet"), "registered");
+    assert!(
+        page.contains("angemeldet") || page.contains("Angemeldet"),
+        "registered"
+    );
     b.axe("event (registered)").await;
     b.stop().await;
     let user = store::users::by_email(&app.db, "teilnahme.arnsberg@werkstatt.demo")
         .await
         .unwrap()
         .unwrap();
-    let events = store::workshops::list_network(&app.db, domain::visibility::Visibility::Oeffentlich, None)
-        .await
-        .unwrap();
+    let events =
+        store::workshops::list_network(&app.db, domain::visibility::Visibility::Oeffentlich, None)
+            .await
+            .unwrap();
     let mut registered = false;
     for e in events {
         registered |= store::workshops::registrations(&app.db, e.id)
@@ -661,28 +850,31 @@ async fn demo_exchange_content_loads_once(app: TestApp) {
     .await
     .unwrap();
     assert_eq!(upcoming.len(), 1, "one public network event ahead");
-    let (published, total) = store::exchange::published(
-        &app.db,
-        domain::visibility::Visibility::Oeffentlich,
-        10,
-        0,
-    )
-    .await
-    .unwrap();
+    let (published, total) =
+        store::exchange::published(&app.db, domain::visibility::Visibility::Oeffentlich, 10, 0)
+            .await
+            .unwrap();
     assert_eq!(total, 2);
     assert!(published.iter().all(|a| a.is_published()));
     let anon = app.client();
     let (_, list) = app.get_text(&anon, "/netzwerk/magazin").await;
     assert!(list.contains(&published[0].title));
     let (s, _) = app
-        .get_text(&anon, &format!("/netzwerk/veranstaltungen/{}", upcoming[0].id))
+        .get_text(
+            &anon,
+            &format!("/netzwerk/veranstaltungen/{}", upcoming[0].id),
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
 }
 
 async fn the_magazine_pages_newest_first(app: TestApp) {
     people(&app).await;
-    let admin = store::users::by_email(&app.db, "admin@x.de").await.unwrap().unwrap().id;
+    let admin = store::users::by_email(&app.db, "admin@x.de")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     for n in 1..=12 {
         let d = domain::exchange::ArticleInput {
             title: format!("Folge {n:02}"),
@@ -692,19 +884,31 @@ async fn the_magazine_pages_newest_first(app: TestApp) {
         }
         .parse()
         .unwrap();
-        let (id, _) = store::exchange::create_article(&app.db, &d, admin).await.unwrap();
-        store::exchange::set_published(&app.db, id, true).await.unwrap();
+        let (id, _) = store::exchange::create_article(&app.db, &d, admin)
+            .await
+            .unwrap();
+        store::exchange::set_published(&app.db, id, true)
+            .await
+            .unwrap();
     }
     let anon = app.client();
     let (s, first) = app.get_text(&anon, "/netzwerk/magazin").await;
     assert_eq!(s, StatusCode::OK);
     let newest = first.find("Folge 12").expect("newest on page 1");
-    assert!(newest < first.find("Folge 11").expect("page 1"), "newest first");
-    assert!(first.contains("Folge 03") && !first.contains("Folge 02"), "ten per page");
+    assert!(
+        newest < first.find("Folge 11").expect("page 1"),
+        "newest first"
+    );
+    assert!(
+        first.contains("Folge 03") && !first.contains("Folge 02"),
+        "ten per page"
+    );
     assert!(first.contains(r#"href="/netzwerk/magazin?seite=2" rel="next""#));
     let (s, second) = app.get_text(&anon, "/netzwerk/magazin?seite=2").await;
     assert_eq!(s, StatusCode::OK);
-    assert!(second.contains("Folge 02") && second.contains("Folge 01") && !second.contains("Folge 03"));
+    assert!(
+        second.contains("Folge 02") && second.contains("Folge 01") && !second.contains("Folge 03")
+    );
     assert!(second.contains(r#"rel="prev""#));
     let (s, _) = app.get_text(&anon, "/netzwerk/magazin?seite=3").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
