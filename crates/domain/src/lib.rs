@@ -6,6 +6,7 @@ pub mod benefit;
 pub mod board;
 pub mod concept;
 pub mod definition;
+pub mod exchange;
 pub mod graph;
 pub mod idea;
 pub mod measure;

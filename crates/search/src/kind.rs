@@ -23,6 +23,7 @@ kinds! {
     Statement => "aussage",
     Workshop => "werkstatt",
     Definition => "leitbild",
+    Article => "artikel",
 }
 
 impl Kind {

@@ -22,6 +22,7 @@ pub mod boards;
 pub mod concepts;
 mod db;
 pub mod definitions;
+pub mod exchange;
 pub mod fields;
 pub mod ideas;
 pub mod mail;

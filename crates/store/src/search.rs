@@ -3,8 +3,8 @@
 //!
 //! Only what some viewer may see is returned: ideas that are visible (moderated) and statements that were
 //! accepted, both only of published formats (their visibility is then `oeffentlich`); workshops of
-//! municipalities (network events are not indexed yet); definitions with at least one version.
-//! A renamed city (`city_renamed`) re-queues every entity of the city: each document carries its name and slug.
+//! municipalities and network events; definitions with at least one version; published articles.
+//! A renamed city re-queues every entity of the city (`REQUEUE_CITY`): each document carries its name and slug.
 
 use crate::{Db, StoreResult, on_db};
 
@@ -24,6 +24,9 @@ pub struct Entry {
     #[sqlx(skip)]
     pub field_ids: Vec<i64>,
     pub primary_field_id: Option<i64>,
+    /// The slug of an article (its URL); empty for other kinds.
+    #[sqlx(default)]
+    pub slug: String,
 }
 
 /// One outbox row.
@@ -51,9 +54,18 @@ const STATEMENTS: &str = "SELECT 'aussage' AS kind, s.id, p.id AS parent_id, p.m
     JOIN municipalities k ON k.id = p.municipality_id \
     WHERE s.state = 'angenommen' AND p.published = TRUE AND ($1 IS NULL OR s.id = $1) AND ($2 IS NULL OR p.id = $2)";
 
-const WORKSHOPS: &str = "SELECT 'werkstatt' AS kind, w.id, CAST(NULL AS BIGINT) AS parent_id, w.municipality_id, k.slug AS municipality_slug, \
-    k.name AS municipality_name, w.visibility, w.title, w.purpose || ' ' || w.place AS body, CAST(NULL AS BIGINT) AS primary_field_id \
-    FROM workshops w JOIN municipalities k ON k.id = w.municipality_id WHERE ($1 IS NULL OR w.id = $1)";
+/// Workshops of municipalities and network events (no municipality: id 0, which no one is a member of).
+const WORKSHOPS: &str = "SELECT 'werkstatt' AS kind, w.id, CAST(NULL AS BIGINT) AS parent_id, \
+    COALESCE(w.municipality_id, 0) AS municipality_id, COALESCE(k.slug, 'netzwerk') AS municipality_slug, \
+    COALESCE(k.name, 'Netzwerk') AS municipality_name, w.visibility, w.title, w.purpose || ' ' || w.place AS body, \
+    CAST(NULL AS BIGINT) AS primary_field_id \
+    FROM workshops w LEFT JOIN municipalities k ON k.id = w.municipality_id WHERE ($1 IS NULL OR w.id = $1)";
+
+/// Published magazine articles (network content: municipality id 0).
+const ARTICLES: &str = "SELECT 'artikel' AS kind, a.id, CAST(NULL AS BIGINT) AS parent_id, CAST(0 AS BIGINT) AS municipality_id, \
+    'netzwerk' AS municipality_slug, 'Netzwerk' AS municipality_name, a.visibility, a.title, \
+    a.teaser || ' ' || a.body_md AS body, CAST(NULL AS BIGINT) AS primary_field_id, a.slug \
+    FROM articles a WHERE a.published_at IS NOT NULL AND ($1 IS NULL OR a.id = $1)";
 
 const DEFINITIONS: &str = "SELECT 'leitbild' AS kind, d.municipality_id AS id, CAST(NULL AS BIGINT) AS parent_id, d.municipality_id, \
     k.slug AS municipality_slug, k.name AS municipality_name, d.visibility, k.name AS title, v.body_md AS body, \
@@ -110,7 +122,14 @@ async fn with_fields(
 /// Every searchable entity (start-up rebuild).
 pub async fn all(db: &Db) -> StoreResult<Vec<Entry>> {
     let mut out = Vec::new();
-    for sql in [MEASURES, IDEAS, STATEMENTS, WORKSHOPS, DEFINITIONS] {
+    for sql in [
+        MEASURES,
+        IDEAS,
+        STATEMENTS,
+        WORKSHOPS,
+        DEFINITIONS,
+        ARTICLES,
+    ] {
         out.extend(rows(db, sql, None, None).await?);
     }
     with_fields(db, out, None).await
@@ -124,6 +143,7 @@ pub async fn for_change(db: &Db, kind: &str, id: i64) -> StoreResult<Vec<Entry>>
         "aussage" => rows(db, STATEMENTS, Some(id), None).await?,
         "werkstatt" => rows(db, WORKSHOPS, Some(id), None).await?,
         "leitbild" => rows(db, DEFINITIONS, Some(id), None).await?,
+        "artikel" => rows(db, ARTICLES, Some(id), None).await?,
         "beteiligung" => {
             let mut v = rows(db, IDEAS, None, Some(id)).await?;
             v.extend(rows(db, STATEMENTS, None, Some(id)).await?);

@@ -57,6 +57,20 @@ pub async fn formats(db: &Db) -> StoreResult<Vec<(String, String)>> {
 }
 
 pub async fn create(db: &Db, municipality_id: i64, d: &WorkshopDraft, by: i64) -> StoreResult<i64> {
+    insert(db, Some(municipality_id), d, by).await
+}
+
+/// A network event: a workshop of no municipality (planned by the network admin).
+pub async fn create_network(db: &Db, d: &WorkshopDraft, by: i64) -> StoreResult<i64> {
+    insert(db, None, d, by).await
+}
+
+async fn insert(
+    db: &Db,
+    municipality_id: Option<i64>,
+    d: &WorkshopDraft,
+    by: i64,
+) -> StoreResult<i64> {
     let now = now_secs();
     in_tx!(db, tx => {
         let id = sqlx::query_scalar::<_, i64>(
@@ -96,6 +110,34 @@ pub async fn get(db: &Db, municipality_id: i64, id: i64) -> StoreResult<Workshop
     let sql = format!("{SELECT} WHERE w.id = $1 AND w.municipality_id = $2");
     let row = on_db!(db, pool => {
         sqlx::query_as::<_, Workshop>(sqlx::AssertSqlSafe(sql.clone())).bind(id).bind(municipality_id).fetch_optional(pool).await?
+    });
+    row.ok_or(StoreError::NotFound)
+}
+
+/// Network events at or above `min`, soonest first (`upcoming_from`: only those ending later).
+pub async fn list_network(
+    db: &Db,
+    min: Visibility,
+    upcoming_from: Option<i64>,
+) -> StoreResult<Vec<Workshop>> {
+    let sql = format!(
+        "{SELECT} WHERE w.municipality_id IS NULL \
+         AND (CASE w.visibility WHEN 'intern' THEN 0 WHEN 'netzwerk' THEN 1 ELSE 2 END) >= $1 \
+         AND w.ends_at > $2 ORDER BY w.starts_at, w.id"
+    );
+    let rows = on_db!(db, pool => {
+        sqlx::query_as::<_, Workshop>(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(rank(min)).bind(upcoming_from.unwrap_or(i64::MIN))
+            .fetch_all(pool).await?
+    });
+    Ok(rows)
+}
+
+/// One network event.
+pub async fn get_network(db: &Db, id: i64) -> StoreResult<Workshop> {
+    let sql = format!("{SELECT} WHERE w.id = $1 AND w.municipality_id IS NULL");
+    let row = on_db!(db, pool => {
+        sqlx::query_as::<_, Workshop>(sqlx::AssertSqlSafe(sql.clone())).bind(id).fetch_optional(pool).await?
     });
     row.ok_or(StoreError::NotFound)
 }

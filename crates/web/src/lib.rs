@@ -16,6 +16,7 @@ pub mod ctx;
 pub mod definition;
 pub mod demo;
 pub mod error;
+pub mod exchange;
 pub mod fields;
 pub mod form;
 pub mod health;
@@ -387,6 +388,7 @@ pub fn router(state: AppState) -> Router {
         .merge(participation::routes())
         .merge(implementation::routes())
         .merge(concept::routes())
+        .merge(exchange::routes())
         .fallback(error::not_found)
         .layer(from_fn(security::csrf::protect))
         // A panicking handler becomes the friendly 500 page (rendered by `error_pages`).

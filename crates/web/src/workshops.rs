@@ -448,6 +448,11 @@ pub async fn attendance(
 }
 
 fn event(state: &AppState, city: &City, w: &Workshop) -> icalendar::Event {
+    calendar_event(state, w, &city.path(&format!("/werkstaetten/{}", w.id)))
+}
+
+/// A workshop (or network event, shown at `path`) as an iCalendar event in UTC.
+pub(crate) fn calendar_event(state: &AppState, w: &Workshop, path: &str) -> icalendar::Event {
     let start = chrono::DateTime::<chrono::Utc>::from_timestamp(w.starts_at, 0).unwrap_or_default();
     let end = chrono::DateTime::<chrono::Utc>::from_timestamp(w.ends_at, 0).unwrap_or_default();
     let host = state
@@ -462,11 +467,7 @@ fn event(state: &AppState, city: &City, w: &Workshop) -> icalendar::Event {
         .summary(&format!("{} ({})", w.title, w.format_name))
         .starts(start)
         .ends(end)
-        .url(&format!(
-            "{}{}",
-            state.config.base_url,
-            city.path(&format!("/werkstaetten/{}", w.id))
-        ));
+        .url(&format!("{}{path}", state.config.base_url));
     if !w.place.is_empty() {
         e.location(&w.place);
     }
@@ -482,7 +483,7 @@ fn event(state: &AppState, city: &City, w: &Workshop) -> icalendar::Event {
     e.done()
 }
 
-fn calendar_response(name: String, cal: Calendar) -> Response {
+pub(crate) fn calendar_response(name: String, cal: Calendar) -> Response {
     (
         [
             (

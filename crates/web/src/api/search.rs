@@ -19,7 +19,7 @@ pub struct SearchParams {
     q: Option<String>,
     /// Only this municipality (URL slug).
     city: Option<String>,
-    /// Only this kind: `massnahme`, `idee`, `aussage`, `werkstatt` or `leitbild`.
+    /// Only this kind: `massnahme`, `idee`, `aussage`, `werkstatt`, `leitbild` or `artikel`.
     kind: Option<String>,
     /// Only this field of action (taxonomy term id).
     field: Option<String>,
@@ -30,7 +30,7 @@ pub struct SearchParams {
 /// One result. `title_html` and `snippet_html` are HTML-escaped text with matches in `<mark>`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SearchHit {
-    /// `massnahme`, `idee`, `aussage`, `werkstatt` or `leitbild`.
+    /// `massnahme`, `idee`, `aussage`, `werkstatt`, `leitbild` or `artikel`.
     pub kind: String,
     pub id: i64,
     /// Municipality slug.

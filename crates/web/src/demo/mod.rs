@@ -59,6 +59,7 @@ pub async fn load(db: &Db) -> Result<Vec<DemoAccount>, AppError> {
         store::network::set_name(db, NETWORK_NAME).await?;
     }
     let mut accounts = Vec::new();
+    let mut admin = 0;
     for (email, name, role, label) in [
         (
             "admin@werkstatt.demo",
@@ -73,7 +74,10 @@ pub async fn load(db: &Db) -> Result<Vec<DemoAccount>, AppError> {
             "Steuerungsgruppe",
         ),
     ] {
-        ensure_user(db, email, name, Some(role)).await?;
+        let id = ensure_user(db, email, name, Some(role)).await?;
+        if role == NetworkRole::Admin {
+            admin = id;
+        }
         accounts.push(DemoAccount {
             email: email.into(),
             role: label.into(),
@@ -119,9 +123,11 @@ pub async fn load(db: &Db) -> Result<Vec<DemoAccount>, AppError> {
         participation::load_participation(db, municipality_id, coordinator).await?;
         implementation::load_progress(db, municipality_id, coordinator).await?;
     }
+    exchange::load_exchange(db, admin).await?;
     Ok(accounts)
 }
 
+mod exchange;
 mod implementation;
 mod participation;
 mod strategy;

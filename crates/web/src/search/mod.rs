@@ -63,7 +63,9 @@ fn url(e: &store::search::Entry) -> String {
             "/kommunen/{city}/beteiligung/{}",
             e.parent_id.unwrap_or_default()
         ),
+        "werkstatt" if e.municipality_id == 0 => format!("/netzwerk/veranstaltungen/{}", e.id),
         "werkstatt" => format!("/kommunen/{city}/werkstaetten/{}", e.id),
+        "artikel" => format!("/netzwerk/magazin/{}", e.slug),
         "leitbild" => format!("/kommunen/{city}/leitbild"),
         _ => format!("/kommunen/{city}"),
     }

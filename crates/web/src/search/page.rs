@@ -143,11 +143,15 @@ pub async fn show(
         return Ok(render(&page)?.into_response());
     }
 
-    let cities: HashMap<String, String> = store::municipalities::list(&state.db)
+    let mut cities: HashMap<String, String> = store::municipalities::list(&state.db)
         .await?
         .into_iter()
         .map(|m| (m.slug, m.name))
         .collect();
+    // Network events and articles belong to no city (ADR 0015).
+    cities
+        .entry("netzwerk".into())
+        .or_insert_with(|| ctx.t("search-city-network"));
     let terms: HashMap<i64, String> = store::taxonomy::all(&state.db)
         .await?
         .into_iter()

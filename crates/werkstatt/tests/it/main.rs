@@ -9,6 +9,7 @@ mod board;
 mod board_browser;
 mod browser;
 mod concept;
+mod exchange;
 mod harness;
 mod implementation;
 mod leaks;
@@ -50,6 +51,7 @@ fn main() {
         concept::cases(),
         search::cases(),
         leaks::cases(),
+        exchange::cases(),
     ]
     .into_iter()
     .flatten()

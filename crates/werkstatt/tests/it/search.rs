@@ -453,7 +453,7 @@ async fn bad_queries_are_explained_and_change_nothing(app: TestApp) {
     let (s, html) = app.get_text(&c, "/suche?q=und+die").await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("Füllwörtern"));
-    let (s, html) = app.get_text(&c, "/suche?q=Park&art=artikel").await;
+    let (s, html) = app.get_text(&c, "/suche?q=Park&art=podcast").await;
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("Diese Art von Inhalt gibt es nicht."));
     for (query, field) in [
