@@ -109,7 +109,7 @@ fn collect_rs(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 }
 
 /// The paths to try for one route: every combination of city and candidate id / file name.
-fn expand(route: &str, ids: &[i64]) -> Vec<String> {
+fn expand(route: &str, ids: &[i64], articles: &[String]) -> Vec<String> {
     let mut out = vec![route.to_owned()];
     loop {
         let Some(open) = out[0].find('{') else {
@@ -118,6 +118,7 @@ fn expand(route: &str, ids: &[i64]) -> Vec<String> {
         let close = out[0][open..].find('}').expect("brace") + open;
         let name = out[0][open + 1..close].to_owned();
         let values: Vec<String> = match name.as_str() {
+            "slug" if route.starts_with("/netzwerk/magazin") => articles.to_vec(),
             "slug" | "city" => vec!["wassenberg".into(), "arnsberg".into()],
             // The concept's PDF is typeset from the same document model as these two (and the concept
             // test parses it back); typesetting a whole concept per role would only add minutes.
@@ -178,7 +179,13 @@ async fn body_text(r: reqwest::Response) -> String {
         .replace("</mark>", "")
 }
 
-/// A tiny valid PNG.
+/// A tiny PNG followed by the marker, so that an image served to the wrong viewer is caught like a page.
+fn png(marker: &str) -> Vec<u8> {
+    let mut bytes = PNG.to_vec();
+    bytes.extend_from_slice(marker.as_bytes());
+    bytes
+}
+
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\0\x05\0\x01\xff\x89\x99=\x1d\0\0\0\0IEND\xaeB`\x82";
 
 /// A measure of Wassenberg with a located sheet, a milestone and a progress report with a photo, all
@@ -222,7 +229,7 @@ async fn canary_measure(
         .text("percent", "40")
         .text("body", format!("Fortschritt {marker}"))
         .text("milestone_id", "")
-        .part("photo1", Part::bytes(PNG.to_vec()).file_name("f.png"))
+        .part("photo1", Part::bytes(png(marker)).file_name("f.png"))
         .text("alt1", format!("Foto {marker}"));
     let r = editor.post(url).multipart(form).send().await.expect("POST");
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "progress report");
@@ -358,6 +365,59 @@ async fn no_route_shows_any_role_what_it_may_not_see(app: TestApp) {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "concept version");
 
+    // The network's own: an event for its staff, a draft article with an image (the admin's only) and a
+    // published article for the network's staff.
+    let admin_id = store::users::by_email(&app.db, "admin@x.de")
+        .await
+        .expect("user")
+        .expect("exists")
+        .id;
+    let start = store::now_secs() + 20 * 86_400;
+    let event = domain::workshop::WorkshopDraft {
+        title: format!("Kanarienprojekt Netzwerktreffen {NETZ}"),
+        format_key: format.clone(),
+        starts_at: start,
+        ends_at: start + 7_200,
+        place: "Düsseldorf".into(),
+        online_link: String::new(),
+        capacity: Some(10),
+        purpose: format!("Austausch {NETZ}"),
+        phase_id: None,
+        visibility: Visibility::Netzwerk,
+    };
+    workshops.push(
+        store::workshops::create_network(&app.db, &event, admin_id)
+            .await
+            .expect("network event"),
+    );
+    let mut articles = Vec::new();
+    let mut images = Vec::new();
+    for (v, marker, publish) in [
+        (Visibility::Oeffentlich, INTERN, false),
+        (Visibility::Netzwerk, NETZ, true),
+    ] {
+        let d = domain::exchange::ArticleDraft {
+            title: format!("Kanarienprojekt Artikel {marker}"),
+            teaser: format!("Anriss {marker}"),
+            body_md: format!("Text {marker}"),
+            visibility: v,
+        };
+        let (id, slug) = store::exchange::create_article(&app.db, &d, admin_id)
+            .await
+            .expect("article");
+        images.push(
+            store::exchange::add_image(&app.db, id, "image/png", marker, &png(marker), admin_id)
+                .await
+                .expect("image"),
+        );
+        if publish {
+            store::exchange::set_published(&app.db, id, true)
+                .await
+                .expect("publish");
+        }
+        articles.push(slug);
+    }
+
     // The search index has taken everything in before the routes are tried.
     let admin = &clients[7].1;
     let start = Instant::now();
@@ -365,7 +425,12 @@ async fn no_route_shows_any_role_what_it_may_not_see(app: TestApp) {
         let (_, body) = app
             .get_text(admin, "/api/v1/search?q=Kanarienprojekt")
             .await;
-        if body.contains(INTERN) && body.contains(NETZ) && body.contains("Werkstatt") {
+        if body.contains(INTERN)
+            && body.contains(NETZ)
+            && body.contains("Werkstatt")
+            && body.contains("Netzwerktreffen")
+            && body.contains("Artikel")
+        {
             break;
         }
         assert!(start.elapsed() < Duration::from_secs(15), "index: {body}");
@@ -387,6 +452,7 @@ async fn no_route_shows_any_role_what_it_may_not_see(app: TestApp) {
     let ids: Vec<i64> = [m_intern, m_netz, m_public, p_intern, p_netz, 1]
         .into_iter()
         .chain(workshops)
+        .chain(images)
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -395,7 +461,7 @@ async fn no_route_shows_any_role_what_it_may_not_see(app: TestApp) {
     let mut seen_by_allowed = 0;
     let mut slowest = Vec::new();
     for route in &routes {
-        for path in expand(route, &ids) {
+        for path in expand(route, &ids, &articles) {
             // Queries matter to lists and search, not to a page of one record.
             let queries = if route.contains("{id}") || route.contains("{n}") {
                 &queries[..1]
