@@ -2,8 +2,10 @@
 
 pub mod measures;
 pub mod municipalities;
+pub mod paging;
 pub mod participations;
 pub mod search;
+pub mod writes;
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -23,6 +25,9 @@ use utoipa::{OpenApi, ToSchema};
         municipalities::get,
         measures::list,
         measures::get,
+        measures::progress,
+        writes::add_progress,
+        writes::patch_measure,
         participations::list,
         participations::get,
         participations::results,
@@ -36,7 +41,7 @@ use utoipa::{OpenApi, ToSchema};
     ),
     components(schemas(
         municipalities::MunicipalityDto,
-        municipalities::MunicipalityPage,
+        municipalities::MunicipalityDetail,
         municipalities::SizeClassDto,
         measures::MeasureSummary,
         measures::MeasureDetail,
@@ -97,6 +102,21 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn validation(errors: &domain::FieldErrors) -> Response {
+        Self::invalid(StatusCode::BAD_REQUEST, errors)
+    }
+
+    /// A body without fields, e.g. `unauthorized`.
+    pub fn plain(status: StatusCode, error: &str, message: &str) -> Response {
+        let body = ApiError {
+            error: error.into(),
+            message: message.into(),
+            fields: vec![],
+        };
+        (status, Json(body)).into_response()
+    }
+
+    /// `validation` with one entry per bad field, under `status` (400 for parameters, 422 for JSON bodies).
+    pub fn invalid(status: StatusCode, errors: &domain::FieldErrors) -> Response {
         let en = crate::i18n::Lang::En;
         let body = ApiError {
             error: "validation".into(),
@@ -111,7 +131,7 @@ impl ApiError {
                 })
                 .collect(),
         };
-        (StatusCode::BAD_REQUEST, Json(body)).into_response()
+        (status, Json(body)).into_response()
     }
 
     pub fn not_found() -> Response {
