@@ -70,9 +70,32 @@ use utoipa::{OpenApi, ToSchema};
         crate::participation::survey::api::SurveyResultRowDto,
         ApiError,
         ApiFieldError
-    ))
+    )),
+    modifiers(&BearerScheme)
 )]
 pub struct ApiDoc;
+
+/// The `bearer` security scheme of the write endpoints: a per-city API token (ADR 0016).
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A per-city API token, created by the city's coordination on \
+                         /kommunen/{slug}/schnittstellen; scopes `progress:write`, `measures:write`.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// `GET /api/openapi.json`
 pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {

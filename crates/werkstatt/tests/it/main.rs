@@ -12,6 +12,7 @@ mod concept;
 mod harness;
 mod implementation;
 mod municipalities;
+mod opendata;
 mod participation;
 mod participation_benefit;
 mod participation_ideas;
@@ -48,6 +49,7 @@ fn main() {
         browser::cases(),
         concept::cases(),
         search::cases(),
+        opendata::cases(),
     ]
     .into_iter()
     .flatten()
