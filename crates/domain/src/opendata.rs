@@ -175,7 +175,9 @@ pub fn geometry_of(location_geojson: &str) -> Option<serde_json::Value> {
             match geometries.len() {
                 0 => None,
                 1 => geometries.into_iter().next(),
-                _ => Some(serde_json::json!({"type": "GeometryCollection", "geometries": geometries})),
+                _ => Some(
+                    serde_json::json!({"type": "GeometryCollection", "geometries": geometries}),
+                ),
             }
         }
         _ => Some(v),
@@ -190,8 +192,15 @@ mod tests {
     fn paging_defaults_limits_and_errors() {
         assert_eq!(Paging::parse(None, None), Ok(Paging::default()));
         let p = Paging::parse(Some("3"), Some("10")).expect("valid");
-        assert_eq!((p.offset(), p.last_page(25), p.has_next(25)), (20, 3, false));
-        assert!(Paging::parse(Some("2"), Some("10")).expect("v").has_next(25));
+        assert_eq!(
+            (p.offset(), p.last_page(25), p.has_next(25)),
+            (20, 3, false)
+        );
+        assert!(
+            Paging::parse(Some("2"), Some("10"))
+                .expect("v")
+                .has_next(25)
+        );
         assert_eq!(Paging::default().last_page(0), 1);
         let e = Paging::parse(Some("0"), Some("101")).expect_err("invalid");
         assert_eq!(e.for_field("page"), Some("err-range"));
@@ -216,14 +225,15 @@ mod tests {
         );
         let feature = format!(r#"{{"type":"Feature","geometry":{point},"properties":{{}}}}"#);
         assert_eq!(geometry_of(&feature), geometry_of(point));
-        let two = format!(
-            r#"{{"type":"FeatureCollection","features":[{feature},{feature}]}}"#
-        );
+        let two = format!(r#"{{"type":"FeatureCollection","features":[{feature},{feature}]}}"#);
         assert_eq!(
             geometry_of(&two).map(|g| g["geometries"].as_array().map(Vec::len)),
             Some(Some(2))
         );
-        assert_eq!(geometry_of(r#"{"type":"FeatureCollection","features":[]}"#), None);
+        assert_eq!(
+            geometry_of(r#"{"type":"FeatureCollection","features":[]}"#),
+            None
+        );
         assert_eq!(geometry_of(""), None);
     }
 

@@ -17,6 +17,7 @@ macro_rules! search_change {
     };
 }
 
+pub mod api_tokens;
 pub mod benefit;
 pub mod boards;
 pub mod concepts;
@@ -31,7 +32,6 @@ pub mod municipalities;
 pub mod network;
 pub mod opendata;
 pub mod opinions;
-pub mod api_tokens;
 pub mod pages;
 pub mod participation;
 pub mod process;

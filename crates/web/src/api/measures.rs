@@ -86,7 +86,7 @@ pub async fn list(
 ) -> Result<Response, AppError> {
     let paging = match pp.paging() {
         Ok(p) => p,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(*r),
     };
     let Some(city) = city(&state, &ctx, &slug).await? else {
         return Ok(ApiError::not_found());
@@ -171,7 +171,7 @@ pub async fn progress(
 ) -> Result<Response, AppError> {
     let paging = match pp.paging() {
         Ok(p) => p,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(*r),
     };
     let Some(city) = city(&state, &ctx, &slug).await? else {
         return Ok(ApiError::not_found());

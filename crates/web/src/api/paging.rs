@@ -21,9 +21,9 @@ pub struct PageParams {
 
 impl PageParams {
     /// The checked paging, or the 400 response naming the bad parameters.
-    pub fn paging(&self) -> Result<Paging, Response> {
+    pub fn paging(&self) -> Result<Paging, Box<Response>> {
         Paging::parse(self.page.as_deref(), self.per_page.as_deref())
-            .map_err(|e| ApiError::validation(&e))
+            .map_err(|e| Box::new(ApiError::validation(&e)))
     }
 }
 

@@ -79,7 +79,7 @@ pub async fn list(
 ) -> Result<Response, AppError> {
     let paging = match pp.paging() {
         Ok(p) => p,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(*r),
     };
     let m = match store::municipalities::by_slug(&state.db, &slug).await {
         Ok(m) => m,

@@ -4,8 +4,8 @@
 //! read no session, and the CSRF check lets a request through unchecked only when it carries a bearer token).
 //! Writes go through the same domain rules and store functions as the forms, so followers get notifications.
 
-use super::{ApiError, ApiFieldError};
 use super::measures::ProgressReportDto;
+use super::{ApiError, ApiFieldError};
 use crate::error::AppError;
 use crate::state::AppState;
 use axum::Json;
@@ -99,19 +99,19 @@ async fn authorise(
 }
 
 /// The JSON object of a request body, or the 400 response saying why not.
-fn json_object(body: &Bytes) -> Result<Map<String, Value>, Response> {
+fn json_object(body: &Bytes) -> Result<Map<String, Value>, Box<Response>> {
     match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(o)) => Ok(o),
-        Ok(_) => Err(ApiError::plain(
+        Ok(_) => Err(Box::new(ApiError::plain(
             StatusCode::BAD_REQUEST,
             "bad_json",
             "The body must be a JSON object.",
-        )),
-        Err(e) => Err(ApiError::plain(
+        ))),
+        Err(e) => Err(Box::new(ApiError::plain(
             StatusCode::BAD_REQUEST,
             "bad_json",
             &format!("The body is not valid JSON: {e}."),
-        )),
+        ))),
     }
 }
 
@@ -235,7 +235,7 @@ pub async fn add_progress(
     };
     let o = match json_object(&body) {
         Ok(o) => o,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(*r),
     };
     let mut errors = FieldErrors::new();
     let (values, unknown) = fields_as_text(
@@ -381,15 +381,12 @@ pub async fn patch_measure(
     };
     let o = match json_object(&body) {
         Ok(o) => o,
-        Err(r) => return Ok(r),
+        Err(r) => return Ok(*r),
     };
     let mut errors = FieldErrors::new();
     let (values, unknown) = fields_as_text(
         &o,
-        &[
-            ("status", JsonKind::Text),
-            ("from_status", JsonKind::Text),
-        ],
+        &[("status", JsonKind::Text), ("from_status", JsonKind::Text)],
         &mut errors,
     );
     let [to, from]: [String; 2] = values
@@ -470,7 +467,10 @@ mod tests {
     fn bearer_is_read_case_insensitively_and_needs_a_token() {
         let mut h = HeaderMap::new();
         assert_eq!(bearer(&h), None);
-        h.insert(header::AUTHORIZATION, HeaderValue::from_static("bearer abc"));
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("bearer abc"),
+        );
         assert_eq!(bearer(&h), Some("abc"));
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
         assert_eq!(bearer(&h), None);

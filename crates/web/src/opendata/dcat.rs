@@ -180,7 +180,12 @@ impl Catalogue<'_> {
         if md.measures_count > 0 {
             let mut dist = vec![
                 self.distribution("massnahmen-csv", "Maßnahmen (CSV)", "/massnahmen.csv", &CSV),
-                self.distribution("massnahmen-xlsx", "Maßnahmen (Excel)", "/massnahmen.xlsx", &XLSX),
+                self.distribution(
+                    "massnahmen-xlsx",
+                    "Maßnahmen (Excel)",
+                    "/massnahmen.xlsx",
+                    &XLSX,
+                ),
                 self.distribution(
                     "massnahmen-api",
                     "Maßnahmen (JSON-API)",
@@ -215,13 +220,28 @@ impl Catalogue<'_> {
         }
         let mut dates = Vec::new();
         if md.workshops_count > 0 {
-            dates.push(self.distribution("werkstaetten-ics", "Werkstätten (iCalendar)", "/werkstaetten.ics", &ICS));
+            dates.push(self.distribution(
+                "werkstaetten-ics",
+                "Werkstätten (iCalendar)",
+                "/werkstaetten.ics",
+                &ICS,
+            ));
         }
         if md.milestones_count > 0 {
-            dates.push(self.distribution("meilensteine-ics", "Meilensteine der Maßnahmen (iCalendar)", "/meilensteine.ics", &ICS));
+            dates.push(self.distribution(
+                "meilensteine-ics",
+                "Meilensteine der Maßnahmen (iCalendar)",
+                "/meilensteine.ics",
+                &ICS,
+            ));
         }
         if md.participations_count > 0 {
-            dates.push(self.distribution("beteiligung-ics", "Beteiligungszeiträume (iCalendar)", "/beteiligung.ics", &ICS));
+            dates.push(self.distribution(
+                "beteiligung-ics",
+                "Beteiligungszeiträume (iCalendar)",
+                "/beteiligung.ics",
+                &ICS,
+            ));
         }
         if !dates.is_empty() {
             let at = note(md.workshops.max(md.participations));
@@ -248,8 +268,18 @@ impl Catalogue<'_> {
                 },
                 note(Some(p.closes_at.min(store::now_secs()))),
                 vec![
-                    self.distribution(&format!("beteiligung-{}-csv", p.id), "Ergebnisse (CSV)", &format!("{base}.csv"), &CSV),
-                    self.distribution(&format!("beteiligung-{}-xlsx", p.id), "Ergebnisse (Excel)", &format!("{base}.xlsx"), &XLSX),
+                    self.distribution(
+                        &format!("beteiligung-{}-csv", p.id),
+                        "Ergebnisse (CSV)",
+                        &format!("{base}.csv"),
+                        &CSV,
+                    ),
+                    self.distribution(
+                        &format!("beteiligung-{}-xlsx", p.id),
+                        "Ergebnisse (Excel)",
+                        &format!("{base}.xlsx"),
+                        &XLSX,
+                    ),
                     self.distribution(
                         &format!("beteiligung-{}-api", p.id),
                         "Ergebnisse (JSON-API)",
@@ -266,15 +296,33 @@ impl Catalogue<'_> {
                 &id,
                 format!("{} (Fassung {})", v.title, v.version),
                 if v.note.is_empty() {
-                    format!("Veröffentlichte Fassung {} des Smart-City-Umsetzungskonzepts von {name}.", v.version)
+                    format!(
+                        "Veröffentlichte Fassung {} des Smart-City-Umsetzungskonzepts von {name}.",
+                        v.version
+                    )
                 } else {
                     v.note.clone()
                 },
                 note(Some(v.published_at)),
                 vec![
-                    self.distribution(&format!("{id}-pdf"), "Umsetzungskonzept (PDF)", &format!("{base}.pdf"), &PDF),
-                    self.distribution(&format!("{id}-html"), "Umsetzungskonzept (HTML)", &format!("{base}.html"), &HTML),
-                    self.distribution(&format!("{id}-md"), "Umsetzungskonzept (Markdown)", &format!("{base}.md"), &MARKDOWN),
+                    self.distribution(
+                        &format!("{id}-pdf"),
+                        "Umsetzungskonzept (PDF)",
+                        &format!("{base}.pdf"),
+                        &PDF,
+                    ),
+                    self.distribution(
+                        &format!("{id}-html"),
+                        "Umsetzungskonzept (HTML)",
+                        &format!("{base}.html"),
+                        &HTML,
+                    ),
+                    self.distribution(
+                        &format!("{id}-md"),
+                        "Umsetzungskonzept (Markdown)",
+                        &format!("{base}.md"),
+                        &MARKDOWN,
+                    ),
                 ],
             ));
         }
@@ -323,7 +371,10 @@ pub async fn city(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let m = store::municipalities::by_slug(&state.db, &slug).await?;
-    let c = Catalogue { state: &state, m: &m };
+    let c = Catalogue {
+        state: &state,
+        m: &m,
+    };
     let (datasets, latest) = c.datasets().await?;
     Ok(respond(c.catalog(datasets, latest)))
 }
@@ -335,7 +386,10 @@ pub async fn network(State(state): State<AppState>) -> Result<Response, AppError
     let mut parts = Vec::new();
     let mut latest: Option<i64> = None;
     for m in store::municipalities::list(&state.db).await? {
-        let c = Catalogue { state: &state, m: &m };
+        let c = Catalogue {
+            state: &state,
+            m: &m,
+        };
         let (mut ds, at) = c.datasets().await?;
         latest = latest.max(at);
         parts.push(json!({"@id": c.url("/dcat.jsonld")}));

@@ -88,10 +88,11 @@ pub async fn participation(
             .summary(&p.title)
             .starts(at(p.opens_at))
             .ends(at(p.closes_at))
-            .url(&state.config.url(&format!(
-                "/kommunen/{}/beteiligung/{}",
-                m.slug, p.id
-            )));
+            .url(
+                &state
+                    .config
+                    .url(&format!("/kommunen/{}/beteiligung/{}", m.slug, p.id)),
+            );
         if !p.description.is_empty() {
             e.description(&p.description);
         }

@@ -22,7 +22,11 @@ fn respond(collection: Value, filename: &str, public: bool) -> Response {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     // What a member sees must not land in a shared cache.
-    let cache = if public { "public, max-age=300" } else { "private, no-store" };
+    let cache = if public {
+        "public, max-age=300"
+    } else {
+        "private, no-store"
+    };
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     r
 }
@@ -34,8 +38,7 @@ pub async fn measures(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let city = City::load(&state, &ctx, &slug).await?;
-    let rows =
-        store::opendata::located_measures(&state.db, city.m.id, city.min_visibility).await?;
+    let rows = store::opendata::located_measures(&state.db, city.m.id, city.min_visibility).await?;
     let features: Vec<Value> = rows
         .into_iter()
         .filter_map(|m| {

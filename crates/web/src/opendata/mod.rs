@@ -22,10 +22,16 @@ pub fn routes() -> Router<AppState> {
             "/kommunen/{slug}/schnittstellen/{id}/widerrufen",
             post(tokens::revoke),
         )
-        .route("/kommunen/{slug}/massnahmen.geojson", get(geojson::measures))
+        .route(
+            "/kommunen/{slug}/massnahmen.geojson",
+            get(geojson::measures),
+        )
         .route("/kommunen/{slug}/ideen.geojson", get(geojson::ideas))
         .route("/kommunen/{slug}/meilensteine.ics", get(feeds::milestones))
-        .route("/kommunen/{slug}/beteiligung.ics", get(feeds::participation))
+        .route(
+            "/kommunen/{slug}/beteiligung.ics",
+            get(feeds::participation),
+        )
         .route("/kommunen/{slug}/dcat.jsonld", get(dcat::city))
         .route("/dcat.jsonld", get(dcat::network))
         .route(

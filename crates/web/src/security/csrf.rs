@@ -26,8 +26,7 @@ pub async fn protect(req: Request, next: Next) -> Response {
     }
     // API writes of integrations carry a bearer token, which a browser never adds to a cross-site request;
     // their handlers authorise by that token alone and ignore the session (ADR 0016).
-    if req.uri().path().starts_with("/api/")
-        && crate::api::writes::bearer(req.headers()).is_some()
+    if req.uri().path().starts_with("/api/") && crate::api::writes::bearer(req.headers()).is_some()
     {
         return next.run(req).await;
     }

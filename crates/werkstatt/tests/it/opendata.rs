@@ -221,8 +221,14 @@ async fn api_lists_page_with_totals_links_and_clear_errors(app: TestApp) {
         "{names:?}"
     );
     for (path, method) in [
-        ("/api/v1/municipalities/{slug}/measures/{id}/progress", "get"),
-        ("/api/v1/municipalities/{slug}/measures/{id}/progress", "post"),
+        (
+            "/api/v1/municipalities/{slug}/measures/{id}/progress",
+            "get",
+        ),
+        (
+            "/api/v1/municipalities/{slug}/measures/{id}/progress",
+            "post",
+        ),
         ("/api/v1/municipalities/{slug}/measures/{id}", "patch"),
         ("/api/v1/municipalities/{slug}", "get"),
     ] {
@@ -453,7 +459,10 @@ async fn anonymous_downloads_feeds_and_api_never_show_internal_records(app: Test
         "/api/v1/municipalities/arnsberg".into(),
         "/api/v1/municipalities/arnsberg/measures".into(),
         "/api/v1/municipalities/arnsberg/participations".into(),
-        format!("/api/v1/municipalities/arnsberg/measures/{}/progress", w.public),
+        format!(
+            "/api/v1/municipalities/arnsberg/measures/{}/progress",
+            w.public
+        ),
         format!("/api/v1/participations/{}/results", w.open_format),
         format!("/api/v1/participations/{}/ideas", w.open_format),
     ];
@@ -476,7 +485,9 @@ async fn anonymous_downloads_feeds_and_api_never_show_internal_records(app: Test
         .get_text(&anon, "/kommunen/arnsberg/massnahmen.geojson")
         .await;
     assert!(body.contains("Offene Parkraumanzeige"), "{body}");
-    let (_, body) = app.get_text(&anon, "/kommunen/arnsberg/ideen.geojson").await;
+    let (_, body) = app
+        .get_text(&anon, "/kommunen/arnsberg/ideen.geojson")
+        .await;
     assert!(body.contains("Offene Idee Bank am Markt"), "{body}");
     // Hidden measures stay unreachable one by one.
     for id in [w.internal, w.network] {
@@ -505,7 +516,10 @@ async fn anonymous_downloads_feeds_and_api_never_show_internal_records(app: Test
     let (s, _) = json_of(
         &app,
         &red,
-        &format!("/api/v1/municipalities/arnsberg/measures/{}/progress", w.internal),
+        &format!(
+            "/api/v1/municipalities/arnsberg/measures/{}/progress",
+            w.internal
+        ),
     )
     .await;
     assert_eq!(s, StatusCode::OK);
@@ -568,22 +582,36 @@ async fn geojson_feeds_and_catalogue_parse_and_every_distribution_answers(app: T
         features[0]["geometry"]["coordinates"],
         json!([8.0644, 51.3967])
     );
-    assert_eq!(features[0]["properties"]["title"], "Offene Idee Bank am Markt");
+    assert_eq!(
+        features[0]["properties"]["title"],
+        "Offene Idee Bank am Markt"
+    );
     assert_eq!(features[0]["properties"]["status"], "sichtbar");
     // iCalendar: parses, public records only, stable UIDs.
     let first = events(&app, &anon, "/kommunen/arnsberg/meilensteine.ics").await;
     assert_eq!(first.len(), 1, "{first:?}");
-    assert!(first[0].1.contains("Offener Meilenstein Tafeln"), "{first:?}");
+    assert!(
+        first[0].1.contains("Offener Meilenstein Tafeln"),
+        "{first:?}"
+    );
     assert!(first[0].0.starts_with("meilenstein-"), "{first:?}");
-    assert_eq!(events(&app, &anon, "/kommunen/arnsberg/meilensteine.ics").await, first);
+    assert_eq!(
+        events(&app, &anon, "/kommunen/arnsberg/meilensteine.ics").await,
+        first
+    );
     let periods = events(&app, &anon, "/kommunen/arnsberg/beteiligung.ics").await;
     assert_eq!(periods.len(), 1, "{periods:?}");
     assert_eq!(periods[0].1, "Offene Ideensammlung");
     assert!(
-        periods[0].0.starts_with(&format!("beteiligung-{}@", w.open_format)),
+        periods[0]
+            .0
+            .starts_with(&format!("beteiligung-{}@", w.open_format)),
         "{periods:?}"
     );
-    assert_eq!(events(&app, &anon, "/kommunen/arnsberg/beteiligung.ics").await, periods);
+    assert_eq!(
+        events(&app, &anon, "/kommunen/arnsberg/beteiligung.ics").await,
+        periods
+    );
     // DCAT-AP.de: a catalogue with datasets and distributions whose URLs answer 200.
     let r = app.get(&anon, "/kommunen/arnsberg/dcat.jsonld").await;
     assert_eq!(
@@ -671,7 +699,10 @@ async fn geojson_feeds_and_catalogue_parse_and_every_distribution_answers(app: T
     ] {
         assert!(page.contains(&format!("href=\"{href}\"")), "{href}");
     }
-    assert!(!page.contains("/schnittstellen"), "token page link only for coordinators");
+    assert!(
+        !page.contains("/schnittstellen"),
+        "token page link only for coordinators"
+    );
 }
 
 /// `(UID, summary)` of the events of a feed, which must parse.
@@ -693,7 +724,13 @@ async fn events(app: &TestApp, c: &Client, path: &str) -> Vec<(String, String)> 
 }
 
 /// Create a token on the page as `c` and return the secret shown once.
-async fn create_token(app: &TestApp, c: &Client, slug: &str, name: &str, scopes: &[&str]) -> String {
+async fn create_token(
+    app: &TestApp,
+    c: &Client,
+    slug: &str,
+    name: &str,
+    scopes: &[&str],
+) -> String {
     let mut fields = vec![("name", name)];
     fields.extend(scopes.iter().map(|s| ("scopes", *s)));
     let r = app
@@ -713,7 +750,13 @@ async fn create_token(app: &TestApp, c: &Client, slug: &str, name: &str, scopes:
         .unwrap_or_else(|| panic!("no secret on {page}"))
 }
 
-async fn post_json(app: &TestApp, c: &Client, path: &str, token: Option<&str>, body: &str) -> Response {
+async fn post_json(
+    app: &TestApp,
+    c: &Client,
+    path: &str,
+    token: Option<&str>,
+    body: &str,
+) -> Response {
     let mut rb = c
         .post(app.url(path))
         .header("content-type", "application/json")
@@ -724,7 +767,13 @@ async fn post_json(app: &TestApp, c: &Client, path: &str, token: Option<&str>, b
     rb.send().await.expect("POST")
 }
 
-async fn patch_json(app: &TestApp, c: &Client, path: &str, token: Option<&str>, body: &str) -> Response {
+async fn patch_json(
+    app: &TestApp,
+    c: &Client,
+    path: &str,
+    token: Option<&str>,
+    body: &str,
+) -> Response {
     let mut rb = c
         .patch(app.url(path))
         .header("content-type", "application/json")
@@ -735,7 +784,8 @@ async fn patch_json(app: &TestApp, c: &Client, path: &str, token: Option<&str>, 
     rb.send().await.expect("PATCH")
 }
 
-const REPORT: &str = r#"{"reported_on":"2026-01-15","percent":40,"body":"Sensoren über die API gemeldet."}"#;
+const REPORT: &str =
+    r#"{"reported_on":"2026-01-15","percent":40,"body":"Sensoren über die API gemeldet."}"#;
 
 async fn tokens_are_hashed_and_work_only_for_their_city_and_scopes(app: TestApp) {
     let city = app
@@ -749,14 +799,29 @@ async fn tokens_are_hashed_and_work_only_for_their_city_and_scopes(app: TestApp)
     app.user("koord-si@x.de", None, &[("siegen", "coordinator")])
         .await;
     app.user("red@x.de", None, &[("arnsberg", "editor")]).await;
-    let m = located_measure(&app, city, "Offene Parkraumanzeige", Visibility::Oeffentlich, "").await;
-    let siegen_m =
-        located_measure(&app, siegen, "Siegener Maßnahme", Visibility::Oeffentlich, "").await;
+    let m = located_measure(
+        &app,
+        city,
+        "Offene Parkraumanzeige",
+        Visibility::Oeffentlich,
+        "",
+    )
+    .await;
+    let siegen_m = located_measure(
+        &app,
+        siegen,
+        "Siegener Maßnahme",
+        Visibility::Oeffentlich,
+        "",
+    )
+    .await;
     let koord = app.login("koord@x.de").await;
     // Only coordinators manage tokens.
     let red = app.login("red@x.de").await;
     assert_eq!(
-        app.get(&red, "/kommunen/arnsberg/schnittstellen").await.status(),
+        app.get(&red, "/kommunen/arnsberg/schnittstellen")
+            .await
+            .status(),
         StatusCode::FORBIDDEN
     );
     assert_eq!(
@@ -766,16 +831,25 @@ async fn tokens_are_hashed_and_work_only_for_their_city_and_scopes(app: TestApp)
         StatusCode::SEE_OTHER,
         "anonymous visitors are sent to log in"
     );
-    let (s, page) = app.get_text(&koord, "/kommunen/arnsberg/schnittstellen").await;
+    let (s, page) = app
+        .get_text(&koord, "/kommunen/arnsberg/schnittstellen")
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert!(page.contains("progress:write") && page.contains("measures:write"));
     // The page refuses a token without name or scope, and stores nothing.
     let r = app
-        .post_form(&koord, "/kommunen/arnsberg/schnittstellen", &[("name", " ")])
+        .post_form(
+            &koord,
+            "/kommunen/arnsberg/schnittstellen",
+            &[("name", " ")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body = r.text().await.expect("page");
-    assert!(body.contains("Bitte wählen Sie mindestens ein Recht.") && body.contains("href=\"#f-name\""));
+    assert!(
+        body.contains("Bitte wählen Sie mindestens ein Recht.")
+            && body.contains("href=\"#f-name\"")
+    );
     let r = app
         .post_form(
             &koord,
@@ -785,35 +859,64 @@ async fn tokens_are_hashed_and_work_only_for_their_city_and_scopes(app: TestApp)
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.count("api_tokens").await, 0);
-    let progress = create_token(&app, &koord, "arnsberg", "Sensorplattform", &["progress:write"]).await;
-    let status = create_token(&app, &koord, "arnsberg", "Projektsteuerung", &["measures:write"]).await;
+    let progress = create_token(
+        &app,
+        &koord,
+        "arnsberg",
+        "Sensorplattform",
+        &["progress:write"],
+    )
+    .await;
+    let status = create_token(
+        &app,
+        &koord,
+        "arnsberg",
+        "Projektsteuerung",
+        &["measures:write"],
+    )
+    .await;
     // Hashed at rest: the plaintext is in no column, its SHA-256 is.
     let rows: Vec<(String, String, String)> = match app.db.pool() {
         store::Pool::Sqlite(p) => sqlx::query_as("SELECT name, token_hash, scopes FROM api_tokens")
             .fetch_all(p)
             .await
             .expect("rows"),
-        store::Pool::Postgres(p) => sqlx::query_as("SELECT name, token_hash, scopes FROM api_tokens")
-            .fetch_all(p)
-            .await
-            .expect("rows"),
+        store::Pool::Postgres(p) => {
+            sqlx::query_as("SELECT name, token_hash, scopes FROM api_tokens")
+                .fetch_all(p)
+                .await
+                .expect("rows")
+        }
     };
     assert_eq!(rows.len(), 2);
     for (name, hash, scopes) in &rows {
         for secret in [&progress, &status] {
-            assert!(!hash.contains(&secret[4..]) && !name.contains(secret.as_str()) && !scopes.contains(secret.as_str()));
+            assert!(
+                !hash.contains(&secret[4..])
+                    && !name.contains(secret.as_str())
+                    && !scopes.contains(secret.as_str())
+            );
         }
     }
-    assert!(rows.iter().any(|(_, h, _)| *h == store::tokens::hash_token(&progress)));
+    assert!(
+        rows.iter()
+            .any(|(_, h, _)| *h == store::tokens::hash_token(&progress))
+    );
     // The list shows name, scopes, creation and last use — never the secret.
-    let (_, page) = app.get_text(&koord, "/kommunen/arnsberg/schnittstellen").await;
+    let (_, page) = app
+        .get_text(&koord, "/kommunen/arnsberg/schnittstellen")
+        .await;
     assert!(page.contains("Sensorplattform") && page.contains("noch nie"));
     assert!(!page.contains(&progress) && !page.contains(&status));
     let path = format!("/api/v1/municipalities/arnsberg/measures/{m}/progress");
     let anon = app.client();
     // No token, unknown token: 401 with a Bearer challenge.
     let r = post_json(&app, &anon, &path, None, REPORT).await;
-    assert_eq!(r.status(), StatusCode::FORBIDDEN, "no token, no CSRF token: refused by the CSRF check");
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "no token, no CSRF token: refused by the CSRF check"
+    );
     let r = post_json(&app, &anon, &path, Some("wkt_unbekannt"), REPORT).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     assert!(r.headers().get("www-authenticate").is_some());
@@ -841,7 +944,12 @@ async fn tokens_are_hashed_and_work_only_for_their_city_and_scopes(app: TestApp)
     let r = post_json(&app, &anon, &path, Some(&status), REPORT).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let e: Value = r.json().await.expect("json");
-    assert!(e["message"].as_str().is_some_and(|m| m.contains("progress:write")), "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("progress:write")),
+        "{e}"
+    );
     let r = post_json(
         &app,
         &anon,
@@ -859,7 +967,11 @@ async fn tokens_are_hashed_and_work_only_for_their_city_and_scopes(app: TestApp)
         r#"{"status":"abgeschlossen"}"#,
     )
     .await;
-    assert_eq!(r.status(), StatusCode::FORBIDDEN, "progress token cannot change status");
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "progress token cannot change status"
+    );
     assert_eq!(app.count("progress_reports").await, 0);
     // A Siegen measure through the Arnsberg URL is simply not there.
     let r = post_json(
@@ -873,7 +985,9 @@ async fn tokens_are_hashed_and_work_only_for_their_city_and_scopes(app: TestApp)
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     // A follower of the measure, to see the notification of a token write.
     let fan = app.user("fan@x.de", None, &[]).await;
-    store::progress::follow(&app.db, fan, "massnahme", m).await.expect("follow");
+    store::progress::follow(&app.db, fan, "massnahme", m)
+        .await
+        .expect("follow");
     let r = post_json(&app, &anon, &path, Some(&progress), REPORT).await;
     assert_eq!(r.status(), StatusCode::CREATED);
     assert_eq!(
@@ -881,9 +995,16 @@ async fn tokens_are_hashed_and_work_only_for_their_city_and_scopes(app: TestApp)
         Some(path.as_str())
     );
     let created: Value = r.json().await.expect("json");
-    assert_eq!((&created["percent"], &created["status"]), (&json!(40), &json!("umsetzung")));
+    assert_eq!(
+        (&created["percent"], &created["status"]),
+        (&json!(40), &json!("umsetzung"))
+    );
     assert_eq!(app.count("progress_reports").await, 1);
-    assert_eq!(app.count("notifications").await, 1, "the follower is notified");
+    assert_eq!(
+        app.count("notifications").await,
+        1,
+        "the follower is notified"
+    );
     // The report is on the measure page and in the API; the token shows its last use.
     let (_, page) = app
         .get_text(&anon, &format!("/kommunen/arnsberg/massnahmen/{m}"))
@@ -895,8 +1016,18 @@ async fn tokens_are_hashed_and_work_only_for_their_city_and_scopes(app: TestApp)
     let (_, j) = json_of(&app, &anon, "/api/v1/municipalities/arnsberg/measures").await;
     assert_eq!(j["items"][0]["progress_percent"], 40, "{j}");
     let used: i64 = match app.db.pool() {
-        store::Pool::Sqlite(p) => sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE last_used_at IS NOT NULL").fetch_one(p).await.expect("n"),
-        store::Pool::Postgres(p) => sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE last_used_at IS NOT NULL").fetch_one(p).await.expect("n"),
+        store::Pool::Sqlite(p) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE last_used_at IS NOT NULL")
+                .fetch_one(p)
+                .await
+                .expect("n")
+        }
+        store::Pool::Postgres(p) => {
+            sqlx::query_scalar("SELECT COUNT(*) FROM api_tokens WHERE last_used_at IS NOT NULL")
+                .fetch_one(p)
+                .await
+                .expect("n")
+        }
     };
     assert_eq!(used, 2, "both tokens were presented");
     // Another city's coordinator cannot revoke Arnsberg's tokens; Arnsberg's can, and then it is refused.
@@ -909,15 +1040,27 @@ async fn tokens_are_hashed_and_work_only_for_their_city_and_scopes(app: TestApp)
         .id;
     let si = app.login("koord-si@x.de").await;
     let r = app
-        .post_form(&si, &format!("/kommunen/arnsberg/schnittstellen/{token_id}/widerrufen"), &[])
+        .post_form(
+            &si,
+            &format!("/kommunen/arnsberg/schnittstellen/{token_id}/widerrufen"),
+            &[],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let r = app
-        .post_form(&si, &format!("/kommunen/siegen/schnittstellen/{token_id}/widerrufen"), &[])
+        .post_form(
+            &si,
+            &format!("/kommunen/siegen/schnittstellen/{token_id}/widerrufen"),
+            &[],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND, "not a Siegen token");
     let r = app
-        .post_form(&koord, &format!("/kommunen/arnsberg/schnittstellen/{token_id}/widerrufen"), &[])
+        .post_form(
+            &koord,
+            &format!("/kommunen/arnsberg/schnittstellen/{token_id}/widerrufen"),
+            &[],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, page) = app.get_text(&koord, &location(&r)).await;
@@ -926,8 +1069,14 @@ async fn tokens_are_hashed_and_work_only_for_their_city_and_scopes(app: TestApp)
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "revoked");
     assert_eq!(app.count("progress_reports").await, 1);
     // A token stops working when its creator loses the right to edit the city.
-    let koord_id = store::users::by_email(&app.db, "koord@x.de").await.expect("user").expect("user").id;
-    store::users::remove_membership(&app.db, koord_id, city).await.expect("remove");
+    let koord_id = store::users::by_email(&app.db, "koord@x.de")
+        .await
+        .expect("user")
+        .expect("user")
+        .id;
+    store::users::remove_membership(&app.db, koord_id, city)
+        .await
+        .expect("remove");
     let r = patch_json(
         &app,
         &anon,
@@ -936,7 +1085,11 @@ async fn tokens_are_hashed_and_work_only_for_their_city_and_scopes(app: TestApp)
         r#"{"status":"abgeschlossen"}"#,
     )
     .await;
-    assert_eq!(r.status(), StatusCode::FORBIDDEN, "creator no longer a member");
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "creator no longer a member"
+    );
 }
 
 async fn token_writes_follow_the_form_rules_and_store_nothing_on_bad_input(app: TestApp) {
@@ -945,10 +1098,24 @@ async fn token_writes_follow_the_form_rules_and_store_nothing_on_bad_input(app: 
         .await;
     app.user("koord@x.de", None, &[("arnsberg", "coordinator")])
         .await;
-    let m = located_measure(&app, city, "Offene Parkraumanzeige", Visibility::Oeffentlich, "").await;
-    let ms = store::process::add_milestone(&app.db, city, None, Some(m), "Tafeln hängen", Some("2026-02-01"))
-        .await
-        .expect("milestone");
+    let m = located_measure(
+        &app,
+        city,
+        "Offene Parkraumanzeige",
+        Visibility::Oeffentlich,
+        "",
+    )
+    .await;
+    let ms = store::process::add_milestone(
+        &app.db,
+        city,
+        None,
+        Some(m),
+        "Tafeln hängen",
+        Some("2026-02-01"),
+    )
+    .await
+    .expect("milestone");
     let koord = app.login("koord@x.de").await;
     let token = create_token(
         &app,
@@ -960,7 +1127,10 @@ async fn token_writes_follow_the_form_rules_and_store_nothing_on_bad_input(app: 
     .await;
     let anon = app.client();
     let path = format!("/api/v1/municipalities/arnsberg/measures/{m}/progress");
-    let before = (app.count("progress_reports").await, app.count("notifications").await);
+    let before = (
+        app.count("progress_reports").await,
+        app.count("notifications").await,
+    );
     // Not JSON, not an object: 400.
     for body in ["{kaputt", "[1,2]", ""] {
         let r = post_json(&app, &anon, &path, Some(&token), body).await;
@@ -994,7 +1164,14 @@ async fn token_writes_follow_the_form_rules_and_store_nothing_on_bad_input(app: 
             r#"{"reported_on":"2026-01-15","percent":40,"body":"x","photo":"a.png"}"#,
             vec![("photo", "err-json-unknown-field")],
         ),
-        (r#"{}"#, vec![("reported_on", "err-required"), ("percent", "err-progress-percent"), ("body", "err-required")]),
+        (
+            r#"{}"#,
+            vec![
+                ("reported_on", "err-required"),
+                ("percent", "err-progress-percent"),
+                ("body", "err-required"),
+            ],
+        ),
     ];
     for (body, expected) in cases {
         let r = post_json(&app, &anon, &path, Some(&token), body).await;
@@ -1019,20 +1196,33 @@ async fn token_writes_follow_the_form_rules_and_store_nothing_on_bad_input(app: 
         assert_eq!(got, expected, "{body}");
     }
     assert_eq!(
-        (app.count("progress_reports").await, app.count("notifications").await),
+        (
+            app.count("progress_reports").await,
+            app.count("notifications").await
+        ),
         before,
         "nothing stored"
     );
     // A report that reaches the milestone marks it done, as the form does.
-    let body = format!(
-        r#"{{"reported_on":"2026-02-02","percent":"#
-    ) + &format!(r#"55,"body":"Tafeln hängen.","milestone_id":{ms}}}"#);
+    let body = json!({
+        "reported_on": "2026-02-02",
+        "percent": 55,
+        "body": "Tafeln hängen.",
+        "milestone_id": ms
+    })
+    .to_string();
     let r = post_json(&app, &anon, &path, Some(&token), &body).await;
     assert_eq!(r.status(), StatusCode::CREATED);
-    let parts = store::measure_parts::load(&app.db, city, m).await.expect("parts");
+    let parts = store::measure_parts::load(&app.db, city, m)
+        .await
+        .expect("parts");
     assert_eq!(parts.milestones[0].done_on.as_deref(), Some("2026-02-02"));
     let r = post_json(&app, &anon, &path, Some(&token), &body).await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "milestone already reached");
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "milestone already reached"
+    );
     // Status: along the workflow only; unknown steps 422, stale `from_status` 409.
     let mpath = format!("/api/v1/municipalities/arnsberg/measures/{m}");
     let r = patch_json(&app, &anon, &mpath, Some(&token), r#"{"status":"idee"}"#).await;
@@ -1043,20 +1233,41 @@ async fn token_writes_follow_the_form_rules_and_store_nothing_on_bad_input(app: 
     assert_eq!(e["fields"][0]["code"], "err-transition-unknown");
     let r = patch_json(&app, &anon, &mpath, Some(&token), r#"{"status":5}"#).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let r = patch_json(&app, &anon, &mpath, Some(&token), r#"{"status":"abgeschlossen","from_status":"idee"}"#).await;
+    let r = patch_json(
+        &app,
+        &anon,
+        &mpath,
+        Some(&token),
+        r#"{"status":"abgeschlossen","from_status":"idee"}"#,
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
-    let rec = store::measures::record(&app.db, city, m).await.expect("rec");
+    let rec = store::measures::record(&app.db, city, m)
+        .await
+        .expect("rec");
     assert_eq!(rec.status, "umsetzung", "unchanged");
-    let r = patch_json(&app, &anon, &mpath, Some(&token), r#"{"status":"abgeschlossen","from_status":"umsetzung"}"#).await;
+    let r = patch_json(
+        &app,
+        &anon,
+        &mpath,
+        Some(&token),
+        r#"{"status":"abgeschlossen","from_status":"umsetzung"}"#,
+    )
+    .await;
     let code = r.status();
     let j: Value = r.json().await.expect("json");
     assert_eq!(code, StatusCode::OK, "{j}");
     assert_eq!(j["status"], "abgeschlossen");
     assert_eq!(j["version"], rec.version + 1);
     // The change is in the measure's history like a form change.
-    let revisions = store::measures::revisions(&app.db, m).await.expect("revisions");
+    let revisions = store::measures::revisions(&app.db, m)
+        .await
+        .expect("revisions");
     assert!(
-        revisions.iter().any(|r| r.changes().iter().any(|c| c.field == "status" && c.after == "abgeschlossen")),
+        revisions.iter().any(|r| r
+            .changes()
+            .iter()
+            .any(|c| c.field == "status" && c.after == "abgeschlossen")),
         "status change recorded"
     );
     let (_, j) = json_of(&app, &anon, &mpath).await;
@@ -1075,15 +1286,20 @@ async fn a_coordinator_creates_sees_once_and_revokes_a_token_in_the_browser(app:
     b.submit("main form button[type=submit]").await;
     b.wait_for_path("/").await;
     let page = b.visit(&app, "/kommunen/arnsberg").await;
-    assert!(page.contains("/kommunen/arnsberg/schnittstellen"), "link for coordinators");
+    assert!(
+        page.contains("/kommunen/arnsberg/schnittstellen"),
+        "link for coordinators"
+    );
     b.visit(&app, "/kommunen/arnsberg/schnittstellen").await;
     // Sent empty: the messages, checked by axe.
-    b.submit("#token-new-heading + form button[type=submit]").await;
+    b.submit("#token-new-heading + form button[type=submit]")
+        .await;
     b.wait_css(".error-summary").await;
     b.axe("tokens (errors)").await;
     b.fill("f-name", "Sensorplattform Stadtwerke").await;
     b.click("#f-scopes").await;
-    b.submit("#token-new-heading + form button[type=submit]").await;
+    b.submit("#token-new-heading + form button[type=submit]")
+        .await;
     b.wait_css("#token-secret").await;
     b.axe("tokens (created)").await;
     let secret = b.value_of("#token-secret").await;
@@ -1094,7 +1310,10 @@ async fn a_coordinator_creates_sees_once_and_revokes_a_token_in_the_browser(app:
     let anon = app.client();
     let m = located_measure(
         &app,
-        store::municipalities::by_slug(&app.db, "arnsberg").await.expect("city").id,
+        store::municipalities::by_slug(&app.db, "arnsberg")
+            .await
+            .expect("city")
+            .id,
         "Offene Parkraumanzeige",
         Visibility::Oeffentlich,
         "",
