@@ -212,8 +212,8 @@ async fn measure_of(
     responses(
         (status = 201, description = "Stored; `Location` names the measure's reports", body = ProgressReportDto),
         (status = 400, description = "The body is not a JSON object", body = ApiError),
-        (status = 401, description = "No, an unknown or a revoked API token", body = ApiError),
-        (status = 403, description = "The token belongs to another municipality or lacks `progress:write`", body = ApiError),
+        (status = 401, description = "Unknown or revoked API token (or a session cookie instead of a token)", body = ApiError),
+        (status = 403, description = "The token belongs to another municipality or lacks `progress:write`; or no `Authorization` header at all (then the CSRF check refuses the request)", body = ApiError),
         (status = 404, description = "No such municipality or measure", body = ApiError),
         (status = 422, description = "Invalid fields; `fields` names each with a code and message. Nothing was stored.", body = ApiError)
     ),
@@ -357,8 +357,8 @@ pub struct MeasureState {
     responses(
         (status = 200, description = "Changed (or already in this status)", body = MeasureState),
         (status = 400, description = "The body is not a JSON object", body = ApiError),
-        (status = 401, description = "No, an unknown or a revoked API token", body = ApiError),
-        (status = 403, description = "Other municipality, missing `measures:write`, or the step needs a higher role", body = ApiError),
+        (status = 401, description = "Unknown or revoked API token (or a session cookie instead of a token)", body = ApiError),
+        (status = 403, description = "Other municipality, missing `measures:write`, the step needs a higher role, or no `Authorization` header at all (CSRF check)", body = ApiError),
         (status = 404, description = "No such municipality or measure", body = ApiError),
         (status = 409, description = "The status is not `from_status` (changed meanwhile)", body = ApiError),
         (status = 422, description = "Invalid fields, or no such step in the workflow. Nothing was stored.", body = ApiError)

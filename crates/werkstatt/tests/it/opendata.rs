@@ -587,6 +587,15 @@ async fn geojson_feeds_and_catalogue_parse_and_every_distribution_answers(app: T
         "Offene Idee Bank am Markt"
     );
     assert_eq!(features[0]["properties"]["status"], "sichtbar");
+    // The ideas API pages like every list: the visible idea only, hidden ones not counted.
+    let ideas = format!("/api/v1/participations/{}/ideas", w.open_format);
+    let (s, j) = json_of(&app, &anon, &format!("{ideas}?per_page=1")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!((&j["total"], &j["per_page"]), (&json!(1), &json!(1)), "{j}");
+    assert_eq!(j["items"][0]["title"], "Offene Idee Bank am Markt");
+    let (s, e) = json_of(&app, &anon, &format!("{ideas}?per_page=0")).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(field_names(&e), vec!["per_page"]);
     // iCalendar: parses, public records only, stable UIDs.
     let first = events(&app, &anon, "/kommunen/arnsberg/meilensteine.ics").await;
     assert_eq!(first.len(), 1, "{first:?}");
