@@ -17,6 +17,7 @@ macro_rules! search_change {
     };
 }
 
+pub mod api_tokens;
 pub mod benefit;
 pub mod boards;
 pub mod concepts;
@@ -30,6 +31,7 @@ pub mod measure_parts;
 pub mod measures;
 pub mod municipalities;
 pub mod network;
+pub mod opendata;
 pub mod opinions;
 pub mod pages;
 pub mod participation;

@@ -85,7 +85,7 @@ impl Sort {
 }
 
 /// Visibility as a rank for SQL: what the viewer may see is every measure whose rank is ≥ the viewer's minimum.
-fn min_rank(v: Visibility) -> i64 {
+pub(crate) fn min_rank(v: Visibility) -> i64 {
     match v {
         Visibility::Intern => 0,
         Visibility::Netzwerk => 1,

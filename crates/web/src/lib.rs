@@ -28,6 +28,7 @@ pub mod markdown;
 pub mod measures;
 pub mod members;
 pub mod metrics;
+pub mod opendata;
 pub mod participation;
 pub mod process;
 pub mod public;
@@ -366,7 +367,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/api/v1/municipalities/{slug}/measures/{id}",
-            get(api::measures::get),
+            get(api::measures::get).patch(api::writes::patch_measure),
         )
         .route("/api/v1/municipalities", get(api::municipalities::list))
         .route(
@@ -389,6 +390,7 @@ pub fn router(state: AppState) -> Router {
         .merge(implementation::routes())
         .merge(concept::routes())
         .merge(exchange::routes())
+        .merge(opendata::routes())
         .fallback(error::not_found)
         .layer(from_fn(security::csrf::protect))
         // A panicking handler becomes the friendly 500 page (rendered by `error_pages`).

@@ -1,12 +1,13 @@
 //! `GET /api/v1/municipalities/{slug}/measures` and `…/measures/{id}`: what the caller may see.
 
 use super::ApiError;
+use super::paging::{self, PageParams, Paged};
 use crate::city::City;
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -31,6 +32,14 @@ pub struct MeasureSummary {
     pub end_date: Option<String>,
     /// Whole euros.
     pub investment_costs: Option<i64>,
+    /// Percent complete in the latest progress report, if any.
+    pub progress_percent: Option<i64>,
+    /// ISO date of the latest progress report.
+    pub progress_reported_on: Option<String>,
+    /// The measure's page for people.
+    pub url: String,
+    /// Its progress reports in this API.
+    pub progress_url: String,
 }
 
 /// A measure with its full project sheet.
@@ -57,13 +66,14 @@ async fn city(
     }
 }
 
-/// The measures of a municipality that the caller may see.
+/// The measures of a municipality that the caller may see, with their latest progress.
 #[utoipa::path(
     get,
     path = "/api/v1/municipalities/{slug}/measures",
-    params(("slug" = String, Path, description = "URL slug of the municipality")),
+    params(("slug" = String, Path, description = "URL slug of the municipality"), PageParams),
     responses(
-        (status = 200, description = "Visible measures, ordered by title", body = Vec<MeasureSummary>),
+        (status = 200, description = "Visible measures, ordered by title; `Link` header with first/prev/next/last", body = Paged<MeasureSummary>),
+        (status = 400, description = "Bad paging parameter; `fields` names it", body = ApiError),
         (status = 404, description = "No municipality with this slug", body = ApiError)
     ),
     tag = "measures"
@@ -72,7 +82,12 @@ pub async fn list(
     State(state): State<AppState>,
     Ctx(ctx): Ctx,
     Path(slug): Path<String>,
+    Query(pp): Query<PageParams>,
 ) -> Result<Response, AppError> {
+    let paging = match pp.paging() {
+        Ok(p) => p,
+        Err(r) => return Ok(*r),
+    };
     let Some(city) = city(&state, &ctx, &slug).await? else {
         return Ok(ApiError::not_found());
     };
@@ -84,23 +99,113 @@ pub async fn list(
         Default::default(),
     )
     .await?;
+    let latest = store::progress::latest_by_measure(&state.db, city.m.id).await?;
     let items: Vec<MeasureSummary> = rows
         .into_iter()
-        .map(|m| MeasureSummary {
-            id: m.id,
-            title: m.title,
-            status: m.status,
-            visibility: m.visibility,
-            field_of_action: m.field_name,
-            priority: m.priority,
-            quick_win: m.quick_win,
-            lead_unit: m.lead_unit,
-            start_date: m.start_date,
-            end_date: m.end_date,
-            investment_costs: m.investment_costs,
+        .map(|m| {
+            let last = latest.iter().find(|(id, _, _)| *id == m.id);
+            MeasureSummary {
+                url: city.path(&format!("/massnahmen/{}", m.id)),
+                progress_url: format!("/api/v1/municipalities/{slug}/measures/{}/progress", m.id),
+                progress_percent: last.map(|(_, p, _)| *p),
+                progress_reported_on: last.map(|(_, _, d)| d.clone()),
+                id: m.id,
+                title: m.title,
+                status: m.status,
+                visibility: m.visibility,
+                field_of_action: m.field_name,
+                priority: m.priority,
+                quick_win: m.quick_win,
+                lead_unit: m.lead_unit,
+                start_date: m.start_date,
+                end_date: m.end_date,
+                investment_costs: m.investment_costs,
+            }
         })
         .collect();
-    Ok(Json(items).into_response())
+    let path = format!("/api/v1/municipalities/{slug}/measures");
+    Ok(paging::respond_slice(items, paging, &path, ""))
+}
+
+/// A photo of a progress report: its URL (served to those who may see the measure) and alt text.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PhotoDto {
+    pub url: String,
+    pub alt_text: String,
+}
+
+/// A progress report.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProgressReportDto {
+    pub id: i64,
+    /// ISO date.
+    pub reported_on: String,
+    /// The measure's status when the report was made.
+    pub status: String,
+    pub percent: i64,
+    pub body: String,
+    pub milestone_id: Option<i64>,
+    pub milestone_title: Option<String>,
+    pub photos: Vec<PhotoDto>,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// The progress reports of a measure, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/municipalities/{slug}/measures/{id}/progress",
+    params(("slug" = String, Path, description = "URL slug of the municipality"), ("id" = i64, Path, description = "Measure id"), PageParams),
+    responses(
+        (status = 200, description = "Reports, newest first; `Link` header with first/prev/next/last", body = Paged<ProgressReportDto>),
+        (status = 400, description = "Bad paging parameter", body = ApiError),
+        (status = 404, description = "No such measure, or not visible to the caller", body = ApiError)
+    ),
+    tag = "measures"
+)]
+pub async fn progress(
+    State(state): State<AppState>,
+    Ctx(ctx): Ctx,
+    Path((slug, id)): Path<(String, i64)>,
+    Query(pp): Query<PageParams>,
+) -> Result<Response, AppError> {
+    let paging = match pp.paging() {
+        Ok(p) => p,
+        Err(r) => return Ok(*r),
+    };
+    let Some(city) = city(&state, &ctx, &slug).await? else {
+        return Ok(ApiError::not_found());
+    };
+    match crate::measures::visible_measure(&state, &city, id).await {
+        Ok(_) => {}
+        Err(AppError::NotFound) => return Ok(ApiError::not_found()),
+        Err(e) => return Err(e),
+    }
+    let reports = store::progress::reports(&state.db, id).await?;
+    let photos = store::progress::photos(&state.db, id).await?;
+    let items: Vec<ProgressReportDto> = reports
+        .into_iter()
+        .map(|r| ProgressReportDto {
+            photos: photos
+                .iter()
+                .filter(|p| p.report_id == r.id)
+                .map(|p| PhotoDto {
+                    url: city.path(&format!("/fotos/{}", p.upload_id)),
+                    alt_text: p.alt_text.clone(),
+                })
+                .collect(),
+            id: r.id,
+            reported_on: r.reported_on,
+            status: r.status,
+            percent: r.percent,
+            body: r.body,
+            milestone_id: r.milestone_id,
+            milestone_title: r.milestone_title,
+            created_at: r.created_at,
+        })
+        .collect();
+    let path = format!("/api/v1/municipalities/{slug}/measures/{id}/progress");
+    Ok(paging::respond_slice(items, paging, &path, ""))
 }
 
 /// One measure with its project sheet, if the caller may see it.

@@ -2,8 +2,10 @@
 
 pub mod measures;
 pub mod municipalities;
+pub mod paging;
 pub mod participations;
 pub mod search;
+pub mod writes;
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -23,6 +25,9 @@ use utoipa::{OpenApi, ToSchema};
         municipalities::get,
         measures::list,
         measures::get,
+        measures::progress,
+        writes::add_progress,
+        writes::patch_measure,
         participations::list,
         participations::get,
         participations::results,
@@ -36,7 +41,7 @@ use utoipa::{OpenApi, ToSchema};
     ),
     components(schemas(
         municipalities::MunicipalityDto,
-        municipalities::MunicipalityPage,
+        municipalities::MunicipalityDetail,
         municipalities::SizeClassDto,
         measures::MeasureSummary,
         measures::MeasureDetail,
@@ -65,9 +70,32 @@ use utoipa::{OpenApi, ToSchema};
         crate::participation::survey::api::SurveyResultRowDto,
         ApiError,
         ApiFieldError
-    ))
+    )),
+    modifiers(&BearerScheme)
 )]
 pub struct ApiDoc;
+
+/// The `bearer` security scheme of the write endpoints: a per-city API token (ADR 0016).
+struct BearerScheme;
+
+impl utoipa::Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A per-city API token, created by the city's coordination on \
+                         /kommunen/{slug}/schnittstellen; scopes `progress:write`, `measures:write`.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// `GET /api/openapi.json`
 pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
@@ -97,6 +125,21 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn validation(errors: &domain::FieldErrors) -> Response {
+        Self::invalid(StatusCode::BAD_REQUEST, errors)
+    }
+
+    /// A body without fields, e.g. `unauthorized`.
+    pub fn plain(status: StatusCode, error: &str, message: &str) -> Response {
+        let body = ApiError {
+            error: error.into(),
+            message: message.into(),
+            fields: vec![],
+        };
+        (status, Json(body)).into_response()
+    }
+
+    /// `validation` with one entry per bad field, under `status` (400 for parameters, 422 for JSON bodies).
+    pub fn invalid(status: StatusCode, errors: &domain::FieldErrors) -> Response {
         let en = crate::i18n::Lang::En;
         let body = ApiError {
             error: "validation".into(),
@@ -111,7 +154,7 @@ impl ApiError {
                 })
                 .collect(),
         };
-        (StatusCode::BAD_REQUEST, Json(body)).into_response()
+        (status, Json(body)).into_response()
     }
 
     pub fn not_found() -> Response {

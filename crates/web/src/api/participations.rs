@@ -1,12 +1,15 @@
 //! Participation formats in the JSON API: the published formats of a city, one format, and its results as a
 //! table (the same rows as the CSV download) once the city has published them.
 
+use super::ApiError;
+use super::paging::{self, PageParams, Paged};
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::participation::Format;
 use crate::state::AppState;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
 use axum_extra::extract::CookieJar;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -30,11 +33,16 @@ pub struct ParticipationDto {
     pub results_public: bool,
     /// Page for people.
     pub url: String,
+    /// The results in this API, once the city has published them.
+    pub results_url: Option<String>,
 }
 
 fn dto(slug: &str, p: store::participation::Participation) -> ParticipationDto {
     ParticipationDto {
         url: format!("/kommunen/{slug}/beteiligung/{}", p.id),
+        results_url: p
+            .results_public
+            .then(|| format!("/api/v1/participations/{}/results", p.id)),
         id: p.id,
         kind: p.kind,
         title: p.title,
@@ -59,15 +67,29 @@ pub struct ResultTable {
 
 /// Published participation formats of a municipality, newest first.
 #[utoipa::path(get, path = "/api/v1/municipalities/{slug}/participations", tag = "participation",
-    params(("slug" = String, Path, description = "municipality slug")),
-    responses((status = 200, body = [ParticipationDto]), (status = 404)))]
+    params(("slug" = String, Path, description = "municipality slug"), PageParams),
+    responses(
+        (status = 200, description = "Published formats; `Link` header with first/prev/next/last", body = Paged<ParticipationDto>),
+        (status = 400, description = "Bad paging parameter", body = ApiError),
+        (status = 404, description = "No municipality with this slug", body = ApiError)))]
 pub async fn list(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-) -> Result<Json<Vec<ParticipationDto>>, AppError> {
-    let m = store::municipalities::by_slug(&state.db, &slug).await?;
+    Query(pp): Query<PageParams>,
+) -> Result<Response, AppError> {
+    let paging = match pp.paging() {
+        Ok(p) => p,
+        Err(r) => return Ok(*r),
+    };
+    let m = match store::municipalities::by_slug(&state.db, &slug).await {
+        Ok(m) => m,
+        Err(store::StoreError::NotFound) => return Ok(ApiError::not_found()),
+        Err(e) => return Err(e.into()),
+    };
     let rows = store::participation::list(&state.db, m.id, true).await?;
-    Ok(Json(rows.into_iter().map(|p| dto(&slug, p)).collect()))
+    let items: Vec<ParticipationDto> = rows.into_iter().map(|p| dto(&slug, p)).collect();
+    let path = format!("/api/v1/municipalities/{slug}/participations");
+    Ok(paging::respond_slice(items, paging, &path, ""))
 }
 
 async fn load(

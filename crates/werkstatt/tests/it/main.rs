@@ -14,6 +14,7 @@ mod harness;
 mod implementation;
 mod leaks;
 mod municipalities;
+mod opendata;
 mod participation;
 mod participation_benefit;
 mod participation_ideas;
@@ -52,6 +53,7 @@ fn main() {
         search::cases(),
         leaks::cases(),
         exchange::cases(),
+        opendata::cases(),
     ]
     .into_iter()
     .flatten()

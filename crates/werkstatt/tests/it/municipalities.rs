@@ -272,7 +272,7 @@ async fn api_lists_filters_pages_and_explains_bad_parameters(app: TestApp) {
         (Some(1), Some("siegen"))
     );
     let j: serde_json::Value = app
-        .get(&c, "/api/v1/municipalities?limit=1&offset=2")
+        .get(&c, "/api/v1/municipalities?per_page=1&page=3")
         .await
         .json()
         .await
@@ -285,7 +285,7 @@ async fn api_lists_filters_pages_and_explains_bad_parameters(app: TestApp) {
     let r = app
         .get(
             &c,
-            "/api/v1/municipalities?limit=0&size_class=dorf&offset=x",
+            "/api/v1/municipalities?per_page=0&size_class=dorf&page=x",
         )
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
@@ -297,9 +297,9 @@ async fn api_lists_filters_pages_and_explains_bad_parameters(app: TestApp) {
         .iter()
         .filter_map(|f| f["field"].as_str())
         .collect();
-    assert_eq!(fields, vec!["size_class", "limit", "offset"]);
+    assert_eq!(fields, vec!["size_class", "page", "per_page"]);
     assert!(
-        e["fields"][1]["message"]
+        e["fields"][2]["message"]
             .as_str()
             .is_some_and(|m| m.contains("range"))
     );

@@ -436,7 +436,7 @@ async fn visibility_rules_hold_for_every_role_in_pages_api_and_exports(app: Test
             .json()
             .await
             .expect("json");
-        let api_titles: Vec<String> = api
+        let api_titles: Vec<String> = api["items"]
             .as_array()
             .expect("array")
             .iter()

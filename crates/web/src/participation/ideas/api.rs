@@ -4,11 +4,11 @@
 
 use super::{Format, require_ideas};
 use crate::api::ApiError;
+use crate::api::paging::{self, PageParams, Paged};
 use crate::ctx::Ctx;
 use crate::error::AppError;
 use crate::state::AppState;
-use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
@@ -104,9 +104,10 @@ pub struct IdeaDto {
 #[utoipa::path(
     get,
     path = "/api/v1/participations/{id}/ideas",
-    params(("id" = i64, Path, description = "Participation (idea collection) id")),
+    params(("id" = i64, Path, description = "Participation (idea collection) id"), PageParams),
     responses(
-        (status = 200, description = "Visible ideas with support counts and linked measures, most support first", body = Vec<IdeaDto>),
+        (status = 200, description = "Visible ideas with support counts and linked measures, most support first; `Link` header with first/prev/next/last", body = Paged<IdeaDto>),
+        (status = 400, description = "Bad paging parameter", body = ApiError),
         (status = 404, description = "No published idea collection with this id", body = ApiError)
     ),
     tag = "participation"
@@ -115,7 +116,12 @@ pub async fn list(
     State(state): State<AppState>,
     Ctx(ctx): Ctx,
     Path(id): Path<i64>,
+    Query(pp): Query<PageParams>,
 ) -> Result<Response, AppError> {
+    let paging = match pp.paging() {
+        Ok(p) => p,
+        Err(r) => return Ok(*r),
+    };
     let p = match store::participation::get_any(&state.db, id).await {
         Ok(p) => p,
         Err(store::StoreError::NotFound) => return Ok(ApiError::not_found()),
@@ -153,5 +159,6 @@ pub async fn list(
             created_at: i.created_at,
         })
         .collect();
-    Ok(Json(items).into_response())
+    let path = format!("/api/v1/participations/{id}/ideas");
+    Ok(paging::respond_slice(items, paging, &path, ""))
 }
