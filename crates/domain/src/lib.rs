@@ -10,6 +10,7 @@ pub mod graph;
 pub mod idea;
 pub mod measure;
 pub mod municipality;
+pub mod network;
 pub mod participation;
 pub mod permission;
 pub mod process;

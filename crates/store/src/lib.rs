@@ -27,6 +27,7 @@ pub mod ideas;
 pub mod mail;
 pub mod measure_parts;
 pub mod measures;
+pub mod library;
 pub mod municipalities;
 pub mod network;
 pub mod opinions;
