@@ -12,6 +12,7 @@ mod concept;
 mod harness;
 mod implementation;
 mod municipalities;
+mod network;
 mod participation;
 mod participation_benefit;
 mod participation_ideas;
@@ -48,6 +49,7 @@ fn main() {
         browser::cases(),
         concept::cases(),
         search::cases(),
+        network::cases(),
     ]
     .into_iter()
     .flatten()
