@@ -77,7 +77,9 @@ impl CityFigures {
         let measures = input.by_status.values().sum();
         let (implemented, rate) = implementation_rate(&input.by_status);
         CityFigures {
-            size_class: SizeClass::from_population(u32::try_from(input.population).unwrap_or(u32::MAX)),
+            size_class: SizeClass::from_population(
+                u32::try_from(input.population).unwrap_or(u32::MAX),
+            ),
             measures,
             implemented,
             rate,
@@ -112,7 +114,8 @@ pub fn by_size_class(cities: &[CityFigures]) -> Vec<ClassFigures> {
     SizeClass::ALL
         .into_iter()
         .filter_map(|class| {
-            let members: Vec<&CityFigures> = cities.iter().filter(|c| c.size_class == class).collect();
+            let members: Vec<&CityFigures> =
+                cities.iter().filter(|c| c.size_class == class).collect();
             if members.is_empty() {
                 return None;
             }
@@ -180,9 +183,10 @@ pub struct SimilarDoc {
 
 /// Common German words that say nothing about a measure's subject.
 const STOP_WORDS: [&str; 40] = [
-    "aber", "alle", "allen", "auch", "auf", "aus", "bei", "das", "dass", "dem", "den", "der", "des", "die",
-    "durch", "ein", "eine", "einer", "eines", "für", "mit", "nach", "neue", "neuen", "oder", "sich", "sind",
-    "und", "uns", "unter", "vom", "von", "vor", "wir", "wird", "werden", "zum", "zur", "über", "stadt",
+    "aber", "alle", "allen", "auch", "auf", "aus", "bei", "das", "dass", "dem", "den", "der",
+    "des", "die", "durch", "ein", "eine", "einer", "eines", "für", "mit", "nach", "neue", "neuen",
+    "oder", "sich", "sind", "und", "uns", "unter", "vom", "von", "vor", "wir", "wird", "werden",
+    "zum", "zur", "über", "stadt",
 ];
 
 /// Content words: lower-cased, split at anything not alphanumeric, at least four letters, no stop words.
@@ -248,7 +252,13 @@ mod tests {
         assert_eq!(implementation_rate(&BTreeMap::new()), (0, None));
     }
 
-    fn city(id: i64, population: i64, s: &[(&str, i64)], reported: i64, percent_sum: i64) -> CityFigures {
+    fn city(
+        id: i64,
+        population: i64,
+        s: &[(&str, i64)],
+        reported: i64,
+        percent_sum: i64,
+    ) -> CityFigures {
         CityFigures::of(CityInput {
             id,
             population,
@@ -277,7 +287,10 @@ mod tests {
         assert_eq!(classes[0].rate, None);
         let mittel = &classes[1];
         assert_eq!(mittel.class, SizeClass::Mittelstadt);
-        assert_eq!((mittel.cities, mittel.measures, mittel.implemented), (2, 10, 2));
+        assert_eq!(
+            (mittel.cities, mittel.measures, mittel.implemented),
+            (2, 10, 2)
+        );
         // 2 of 10, not the mean of 50 % and 12.5 %.
         assert_eq!(mittel.rate, Some(20.0));
         assert_eq!(mittel.avg_percent, Some(75.0));
@@ -297,19 +310,35 @@ mod tests {
     #[test]
     fn words_drop_short_and_stop_words() {
         let w = words("Die digitale Parkraum-Steuerung für die Innenstadt und DIGITALE Schilder");
-        let expected: BTreeSet<String> = ["digitale", "parkraum", "steuerung", "innenstadt", "schilder"]
-            .into_iter()
-            .map(String::from)
-            .collect();
+        let expected: BTreeSet<String> = [
+            "digitale",
+            "parkraum",
+            "steuerung",
+            "innenstadt",
+            "schilder",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
         assert_eq!(w, expected);
     }
 
     #[test]
     fn fields_outweigh_words_and_unrelated_measures_are_left_out() {
-        let target = doc(1, &[10, 11], "Digitale Parkraumsteuerung", "Sensoren zeigen freie Parkplätze");
+        let target = doc(
+            1,
+            &[10, 11],
+            "Digitale Parkraumsteuerung",
+            "Sensoren zeigen freie Parkplätze",
+        );
         let candidates = vec![
             doc(2, &[10], "Bürgerhaushalt", "Abstimmung über Projekte"),
-            doc(3, &[], "Parkraumsteuerung mit Sensoren", "freie Parkplätze anzeigen"),
+            doc(
+                3,
+                &[],
+                "Parkraumsteuerung mit Sensoren",
+                "freie Parkplätze anzeigen",
+            ),
             doc(4, &[10, 11], "Radwege", ""),
             doc(5, &[12], "Kulturfest", "Musik"),
             doc(6, &[10], "Sensoren für Parkplätze", ""),

@@ -15,7 +15,9 @@ use crate::view::render;
 use askama::Template;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use domain::network::{CityFigures, CityInput, ClassFigures, by_size_class, totals_by_field, totals_by_status};
+use domain::network::{
+    CityFigures, CityInput, ClassFigures, by_size_class, totals_by_field, totals_by_status,
+};
 use domain::permission::Permission;
 use std::collections::BTreeMap;
 use store::measures::Status;
@@ -40,8 +42,11 @@ pub async fn load(state: &AppState) -> Result<Dashboard, AppError> {
     let cities: Vec<CityFigures> = municipalities
         .into_iter()
         .map(|m| {
-            let own: Vec<store::process::Phase> =
-                phases.iter().filter(|p| p.municipality_id == m.id).cloned().collect();
+            let own: Vec<store::process::Phase> = phases
+                .iter()
+                .filter(|p| p.municipality_id == m.id)
+                .cloned()
+                .collect();
             let p = participation.iter().find(|p| p.municipality_id == m.id);
             let (reported, percent_sum) = progress
                 .iter()
@@ -196,7 +201,12 @@ pub async fn show(State(state): State<AppState>, Ctx(ctx): Ctx) -> Result<Respon
     let status_totals: Vec<(String, i64)> = d
         .statuses
         .iter()
-        .map(|s| (s.name.clone(), totals.get(&s.status_key).copied().unwrap_or(0)))
+        .map(|s| {
+            (
+                s.name.clone(),
+                totals.get(&s.status_key).copied().unwrap_or(0),
+            )
+        })
         .collect();
     let mut field_totals: Vec<(String, i64)> = totals_by_field(&d.cities)
         .into_iter()
@@ -233,16 +243,36 @@ pub async fn show(State(state): State<AppState>, Ctx(ctx): Ctx) -> Result<Respon
         .map(|(l, k)| (l.label.clone(), k.rate.unwrap_or(0.0), l.rate.clone()))
         .collect();
     let page = DashboardPage {
-        rate_svg: bar_chart("chart-rate", &ctx.t("netdash-rate-chart"), &rate_bars, Some(100.0)),
-        status_svg: bar_chart("chart-status", &ctx.t("netdash-status-chart"), &count_bars(&status_totals), None),
-        field_svg: bar_chart("chart-field", &ctx.t("netdash-field-chart"), &count_bars(&field_totals), None),
+        rate_svg: bar_chart(
+            "chart-rate",
+            &ctx.t("netdash-rate-chart"),
+            &rate_bars,
+            Some(100.0),
+        ),
+        status_svg: bar_chart(
+            "chart-status",
+            &ctx.t("netdash-status-chart"),
+            &count_bars(&status_totals),
+            None,
+        ),
+        field_svg: bar_chart(
+            "chart-field",
+            &ctx.t("netdash-field-chart"),
+            &count_bars(&field_totals),
+            None,
+        ),
         participation_svg: bar_chart(
             "chart-participation",
             &ctx.t("netdash-participation-chart"),
             &participation_bars,
             None,
         ),
-        class_svg: bar_chart("chart-class", &ctx.t("netdash-class-chart"), &class_bars, Some(100.0)),
+        class_svg: bar_chart(
+            "chart-class",
+            &ctx.t("netdash-class-chart"),
+            &class_bars,
+            Some(100.0),
+        ),
         statuses: d.statuses.iter().map(|s| s.name.clone()).collect(),
         cities,
         classes,
@@ -337,7 +367,8 @@ pub async fn csv(State(state): State<AppState>, Ctx(ctx): Ctx) -> Result<Respons
     require(&ctx, Permission::ReadAllCities)?;
     let d = load(&state).await?;
     let (header, rows) = csv_table(&d);
-    let body = export::table_csv(&header, &rows).map_err(|e| AppError::Internal(format!("csv: {e}")))?;
+    let body =
+        export::table_csv(&header, &rows).map_err(|e| AppError::Internal(format!("csv: {e}")))?;
     Ok(download(
         "text/csv; charset=utf-8",
         "netzwerk-uebersicht.csv".into(),

@@ -73,7 +73,12 @@ impl LibraryQuery {
     }
 
     pub fn page(&self) -> i64 {
-        self.seite.parse::<i64>().ok().filter(|p| *p >= 1).unwrap_or(1).min(10_000)
+        self.seite
+            .parse::<i64>()
+            .ok()
+            .filter(|p| *p >= 1)
+            .unwrap_or(1)
+            .min(10_000)
     }
 
     /// The query string of this filter on another page.
@@ -132,7 +137,8 @@ struct LibraryPage {
 
 impl LibraryPage {
     pub fn euros(&self, v: &Option<i64>) -> String {
-        v.map(domain::values::format_euros).unwrap_or_else(|| "–".into())
+        v.map(domain::values::format_euros)
+            .unwrap_or_else(|| "–".into())
     }
 
     pub fn size(&self, population: &i64) -> String {
