@@ -899,6 +899,48 @@ async fn a_measure_taken_over_from_the_library_keeps_its_origin(app: TestApp) {
         scalar(&app, &format!("SELECT COUNT(*) FROM measures WHERE origin_measure_id = {src} AND municipality_id = {}", n.arnsberg)).await,
         1
     );
+
+    // Templates: the admin publishes one from the measure; the library lists it with a take-over into the own
+    // city, and hides templates under filters they cannot answer (status, size class, costs).
+    let admin = app.login("admin@x.de").await;
+    let src_text = src.to_string();
+    let r = app
+        .post_form(
+            &admin,
+            "/admin/vorlagen/aus-massnahme",
+            &[
+                ("municipality", "siegen"),
+                ("measure_id", src_text.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let template = scalar(&app, "SELECT MAX(id) FROM measure_templates").await;
+    let (_, html) = app.get_text(&red, "/netzwerk/bibliothek?q=wlan").await;
+    let from_template = format!("/kommunen/arnsberg/massnahmen/aus-vorlage/{template}");
+    assert!(
+        html.contains("id=\"library-templates\""),
+        "template section"
+    );
+    assert!(html.contains(&format!("action=\"{from_template}\"")));
+    let (_, html) = app.get_text(&red, "/netzwerk/bibliothek?q=radweg").await;
+    assert!(
+        !html.contains(&from_template),
+        "text filter applies to templates"
+    );
+    let (_, html) = app
+        .get_text(&red, "/netzwerk/bibliothek?status=abgeschlossen")
+        .await;
+    assert!(
+        !html.contains("id=\"s-templates\""),
+        "no templates under a status filter"
+    );
+    let r = app.post_form(&red, &from_template, &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        scalar(&app, &format!("SELECT COUNT(*) FROM measures WHERE origin_template_id = {template} AND municipality_id = {}", n.arnsberg)).await,
+        1
+    );
 }
 
 async fn steering_group_reads_dashboard_and_filters_library_in_the_browser(app: TestApp) {
