@@ -45,10 +45,8 @@ library-cost-hint = Investitionskosten in Euro, z. B. 10.000
 library-apply = Filtern
 library-reset = Filter zurücksetzen
 library-measures = Maßnahmen
-library-count = { $count ->
-    [one] 1 Maßnahme gefunden
-   *[other] { $count } Maßnahmen gefunden
-}
+library-count = { $count } Maßnahmen gefunden
+library-count-one = 1 Maßnahme gefunden
 library-caption = Maßnahmen der Kommunen
 library-costs = Investitionskosten
 library-take-over = In meine Kommune übernehmen

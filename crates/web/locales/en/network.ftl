@@ -45,10 +45,8 @@ library-cost-hint = Investment costs in euros, e.g. 10,000
 library-apply = Filter
 library-reset = Reset filters
 library-measures = Measures
-library-count = { $count ->
-    [one] 1 measure found
-   *[other] { $count } measures found
-}
+library-count = { $count } measures found
+library-count-one = 1 measure found
 library-caption = Measures of the cities
 library-costs = Investment costs
 library-take-over = Take over into my city

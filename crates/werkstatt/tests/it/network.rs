@@ -725,6 +725,12 @@ async fn library_refuses_bad_amounts_with_a_message_per_field(app: TestApp) {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(html.contains("„Kosten bis“ darf nicht kleiner sein als „Kosten ab“."));
     assert_eq!(app.count("measures").await, 1);
+    // The same visitor without the bad amounts: the one public measure, counted in the singular.
+    let (s, html) = app
+        .get_text(&c, "/netzwerk/bibliothek?kosten_bis=100")
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("1 Maßnahme gefunden"), "singular");
 }
 
 async fn library_and_similar_measures_show_only_what_the_visitor_may_see(app: TestApp) {
