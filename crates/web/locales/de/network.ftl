@@ -23,6 +23,7 @@ netdash-status-caption = Maßnahmen je Kommune und Status
 netdash-field = Maßnahmen nach Handlungsfeld
 netdash-field-chart = Maßnahmen im Netzwerk nach Handlungsfeld
 netdash-field-caption = Maßnahmen im Netzwerk nach (erstem) Handlungsfeld
+netdash-field-city-caption = Maßnahmen je Kommune und (erstem) Handlungsfeld
 netdash-field-col = Handlungsfeld
 netdash-no-field = ohne Handlungsfeld
 netdash-participation = Beteiligung

@@ -23,6 +23,7 @@ netdash-status-caption = Measures per city and status
 netdash-field = Measures by field of action
 netdash-field-chart = Measures in the network by field of action
 netdash-field-caption = Measures in the network by (primary) field of action
+netdash-field-city-caption = Measures per city and (primary) field of action
 netdash-field-col = Field of action
 netdash-no-field = no field of action
 netdash-participation = Participation

@@ -97,6 +97,8 @@ pub struct CityLine {
     pub phase_progress: String,
     pub measures: i64,
     pub by_status: Vec<i64>,
+    /// Measures per field of action, in the order of `DashboardPage::field_totals`.
+    pub by_field: Vec<i64>,
     pub implemented: i64,
     pub rate: String,
     pub avg_percent: String,
@@ -156,6 +158,13 @@ pub async fn show(State(state): State<AppState>, Ctx(ctx): Ctx) -> Result<Respon
     require(&ctx, Permission::ReadAllCities)?;
     let d = load(&state).await?;
     let no_field = ctx.t("netdash-no-field");
+    // Fields with measures, most measures first; `None` is "without a field".
+    let mut fields: Vec<(Option<String>, i64)> = totals_by_field(&d.cities).into_iter().collect();
+    fields.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let field_totals: Vec<(String, i64)> = fields
+        .iter()
+        .map(|(k, v)| (k.clone().unwrap_or_else(|| no_field.clone()), *v))
+        .collect();
     let cities: Vec<CityLine> = d
         .cities
         .iter()
@@ -171,6 +180,10 @@ pub async fn show(State(state): State<AppState>, Ctx(ctx): Ctx) -> Result<Respon
                 .statuses
                 .iter()
                 .map(|s| c.input.by_status.get(&s.status_key).copied().unwrap_or(0))
+                .collect(),
+            by_field: fields
+                .iter()
+                .map(|(k, _)| c.input.by_field.get(k).copied().unwrap_or(0))
                 .collect(),
             implemented: c.implemented,
             rate: percent(c.rate),
@@ -208,11 +221,6 @@ pub async fn show(State(state): State<AppState>, Ctx(ctx): Ctx) -> Result<Respon
             )
         })
         .collect();
-    let mut field_totals: Vec<(String, i64)> = totals_by_field(&d.cities)
-        .into_iter()
-        .map(|(k, v)| (k.unwrap_or_else(|| no_field.clone()), v))
-        .collect();
-    field_totals.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let (total_implemented, rate) = domain::network::implementation_rate(&totals);
     let total_measures = totals.values().sum();
 

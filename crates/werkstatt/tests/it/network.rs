@@ -333,6 +333,22 @@ async fn dashboard_figures_equal_what_was_created(app: TestApp) {
     assert_eq!(f1, 6);
     let t = &html[html.find("id=\"t-field\"").expect("field table")..];
     assert!(t[..t.find("</table>").expect("end")].contains("<td class=\"num\">6</td>"));
+    // Per city and field, in the order of the totals (field 1 with 6 first, field 2 with 3).
+    let t = &html[html
+        .find("id=\"t-field-city\"")
+        .expect("field by city table")..];
+    let row = &t[t.find("data-city=\"arnsberg\"").expect("row")..];
+    let row = &row[..row.find("</tr>").expect("end")];
+    assert!(
+        row.ends_with("<td class=\"num\">3</td><td class=\"num\">3</td>"),
+        "{row}"
+    );
+    let row = &t[t.find("data-city=\"siegen\"").expect("row")..];
+    let row = &row[..row.find("</tr>").expect("end")];
+    assert!(
+        row.ends_with("<td class=\"num\">3</td><td class=\"num\">0</td>"),
+        "{row}"
+    );
     // Size classes: one row each, with the class's own rate.
     let t = &html[html.find("id=\"t-class\"").expect("class table")..];
     let t = &t[..t.find("</table>").expect("end")];
