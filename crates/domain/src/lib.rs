@@ -11,6 +11,7 @@ pub mod graph;
 pub mod idea;
 pub mod measure;
 pub mod municipality;
+pub mod network;
 pub mod opendata;
 pub mod participation;
 pub mod permission;

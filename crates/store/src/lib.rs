@@ -26,6 +26,7 @@ pub mod definitions;
 pub mod exchange;
 pub mod fields;
 pub mod ideas;
+pub mod library;
 pub mod mail;
 pub mod measure_parts;
 pub mod measures;

@@ -28,6 +28,7 @@ pub mod markdown;
 pub mod measures;
 pub mod members;
 pub mod metrics;
+pub mod network;
 pub mod opendata;
 pub mod participation;
 pub mod process;
@@ -158,7 +159,9 @@ pub fn router(state: AppState) -> Router {
             "/kommunen/{slug}/mitglieder/{user_id}/entfernen",
             post(members::remove),
         )
-        .route("/netzwerk", get(process::network))
+        .route("/netzwerk", get(network::dashboard::show))
+        .route("/netzwerk/uebersicht.csv", get(network::dashboard::csv))
+        .route("/netzwerk/bibliothek", get(network::library::show))
         .route("/kommunen/{slug}/prozess", get(process::show))
         .route(
             "/kommunen/{slug}/prozess/phasen/{id}",

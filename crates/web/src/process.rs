@@ -1,7 +1,7 @@
 //! The process of a municipality: phases (from the network template) with status and dates, milestones,
-//! and the two-year timeline (SVG with a table beside it); the network's overview of every city's phase.
+//! and the two-year timeline (SVG with a table beside it). The network's overview of every city is in
+//! `crate::network::dashboard`.
 
-use crate::auth::require;
 use crate::city::City;
 use crate::ctx::{Ctx, RequestCtx};
 use crate::error::AppError;
@@ -13,7 +13,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::FieldErrors;
-use domain::permission::Permission;
 use domain::process::{Bar, PhaseStatus, add_months, bar};
 use domain::validation::required_text;
 use domain::values::parse_date;
@@ -261,47 +260,4 @@ pub async fn add_milestone(
     store::process::add_milestone(&state.db, city.m.id, phase_id, None, &title, due.as_deref())
         .await?;
     Ok(Redirect::to(&city.path("/prozess")).into_response())
-}
-
-/// One line of the network overview.
-pub struct CityPhase {
-    pub slug: String,
-    pub name: String,
-    pub size_class: &'static str,
-    pub phase: Option<(i64, String, String)>,
-    pub done: usize,
-    pub total: usize,
-}
-
-#[derive(Template)]
-#[template(path = "network.html")]
-struct NetworkPage {
-    ctx: RequestCtx,
-    cities: Vec<CityPhase>,
-}
-
-/// `GET /netzwerk`: every city's phase at a glance (network admin and steering group).
-pub async fn network(State(state): State<AppState>, Ctx(ctx): Ctx) -> Result<Response, AppError> {
-    require(&ctx, Permission::ReadAllCities)?;
-    let municipalities = store::municipalities::list(&state.db).await?;
-    let phases = store::process::all_phases(&state.db).await?;
-    let cities = municipalities
-        .into_iter()
-        .map(|m| {
-            let own: Vec<Phase> = phases
-                .iter()
-                .filter(|p| p.municipality_id == m.id)
-                .cloned()
-                .collect();
-            CityPhase {
-                size_class: m.size_class().as_str(),
-                phase: current_phase(&own).map(|p| (p.position, p.name.clone(), p.status.clone())),
-                done: own.iter().filter(|p| p.status == "abgeschlossen").count(),
-                total: own.len(),
-                slug: m.slug,
-                name: m.name,
-            }
-        })
-        .collect();
-    Ok(render(&NetworkPage { ctx, cities })?.into_response())
 }

@@ -36,6 +36,8 @@ pub struct DetailPage {
     pub benefit: Vec<(i64, String, f64, f64, String)>,
     /// Progress reports, overdue milestones, KPI charts, following.
     pub progress: crate::implementation::progress::ProgressView,
+    /// Up to five similar measures of other cities that the visitor may see.
+    pub similar: Vec<crate::network::similar::SimilarMeasure>,
     pub form: FormView,
     pub notice: Option<String>,
 }
@@ -111,6 +113,7 @@ pub async fn page(
 ) -> Result<DetailPage, AppError> {
     let rec = visible_measure(state, &city, id).await?;
     let (f, g, t) = store::measures::id_lists(&state.db, id).await?;
+    let similar = crate::network::similar::load(state, &ctx, &rec, &f).await?;
     let sheet = rec.sheet(f, g, t);
     let parts = store::measure_parts::load(&state.db, city.m.id, id).await?;
     let lookups = Lookups::load(state, city.m.id).await?;
@@ -161,6 +164,7 @@ pub async fn page(
     let progress =
         crate::implementation::progress::ProgressView::load(state, &ctx, &rec, &parts).await?;
     Ok(DetailPage {
+        similar,
         progress,
         benefit,
         participation_origins,

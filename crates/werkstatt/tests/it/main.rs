@@ -14,6 +14,7 @@ mod harness;
 mod implementation;
 mod leaks;
 mod municipalities;
+mod network;
 mod opendata;
 mod participation;
 mod participation_benefit;
@@ -54,6 +55,7 @@ fn main() {
         leaks::cases(),
         exchange::cases(),
         opendata::cases(),
+        network::cases(),
     ]
     .into_iter()
     .flatten()
