@@ -53,11 +53,18 @@ impl Lang {
         LOCALES.lookup(self.id(), key)
     }
 
-    /// The text for `key` with named arguments.
+    /// The text for `key` with named arguments. A whole number is handed to fluent as a number, so that
+    /// plural variants (`[one]`) select by it.
     pub fn t_args(self, key: &str, args: &[(&'static str, String)]) -> String {
         let map: HashMap<Cow<'static, str>, FluentValue> = args
             .iter()
-            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+            .map(|(k, v)| {
+                let value = match v.parse::<i64>() {
+                    Ok(n) => FluentValue::from(n),
+                    Err(_) => FluentValue::from(v.clone()),
+                };
+                (Cow::Borrowed(*k), value)
+            })
             .collect();
         LOCALES.lookup_with_args(self.id(), key, &map)
     }
@@ -102,6 +109,20 @@ mod tests {
             }
         }
         keys
+    }
+
+    #[test]
+    fn counts_select_their_plural_variant() {
+        let t = |n: &str| Lang::De.t_args("search-count", &[("n", n.to_string())]);
+        assert_eq!(t("0"), "Keine Treffer");
+        assert_eq!(t("1"), "1 Treffer");
+        assert!(t("7").contains('7'), "{}", t("7"));
+        let en = |n: &str| Lang::En.t_args("search-count", &[("n", n.to_string())]);
+        assert_ne!(
+            en("1"),
+            en("2").replace('2', "1"),
+            "English singular differs from plural"
+        );
     }
 
     #[test]
