@@ -24,7 +24,7 @@ measure() {
     /usr/bin/time -f '%e' "$bin" export concept --data-dir "$data" --municipality "$slug" --format "$fmt" --out "$out" 2>&1 >/dev/null | tail -n1
   done | sort -n)
   local pages=-
-  [ "$fmt" = pdf ] && pages=$(pdfinfo "$out" | awk '/^Pages:/ {print $2}')
+  [ "$fmt" = pdf ] && pages=$(pdfinfo "$out" 2>/dev/null | awk '/^Pages:/ {print $2}')
   echo "$(echo "$times" | sed -n 2p) $pages"
 }
 
