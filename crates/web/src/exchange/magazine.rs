@@ -9,9 +9,8 @@ use crate::form::Form;
 use crate::state::AppState;
 use crate::view::{FormView, render};
 use askama::Template;
-use axum::body::Body;
 use axum::extract::{Multipart, Path, Query, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::exchange::{ArticleInput, PER_PAGE, image_snippet, may_see, may_write, min_visibility};
 use domain::validation::FieldErrors;
@@ -354,28 +353,7 @@ pub async fn image(
     } else {
         "private, no-cache"
     };
-    let ct = HeaderValue::from_str(&content_type)
-        .map_err(|_| AppError::Internal("stored content type".into()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, ct),
-            (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("inline"),
-            ),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static("default-src 'none'; sandbox"),
-            ),
-            (
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ),
-        ],
-        Body::from(data),
-    )
-        .into_response())
+    crate::security::headers::uploaded_image(&content_type, data, cache)
 }
 
 fn xml(s: &str) -> String {

@@ -10,9 +10,8 @@ use crate::measures::detail::page;
 use crate::measures::visible_measure;
 use crate::state::AppState;
 use crate::view::{FormView, render, today};
-use axum::body::Body;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::progress::{PHOTOS_MAX, ProgressInput, check_photo, overdue};
 use domain::validation::FieldErrors;
@@ -291,26 +290,5 @@ pub async fn photo(
     } else {
         "private, max-age=3600"
     };
-    let ct = HeaderValue::from_str(&content_type)
-        .map_err(|_| AppError::Internal("stored content type".into()))?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, ct),
-            (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_static("inline"),
-            ),
-            (
-                header::CONTENT_SECURITY_POLICY,
-                HeaderValue::from_static("default-src 'none'; sandbox"),
-            ),
-            (
-                header::X_CONTENT_TYPE_OPTIONS,
-                HeaderValue::from_static("nosniff"),
-            ),
-        ],
-        Body::from(data),
-    )
-        .into_response())
+    crate::security::headers::uploaded_image(&content_type, data, cache)
 }

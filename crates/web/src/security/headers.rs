@@ -47,3 +47,35 @@ pub async fn set(State(state): State<AppState>, req: Request, next: Next) -> Res
     }
     res
 }
+
+/// An uploaded image (progress photo, article image) as a response: its sniffed content type, shown inline,
+/// never sniffed again by the browser, under a `sandbox` policy, cached as the caller decides.
+pub fn uploaded_image(
+    content_type: &str,
+    data: Vec<u8>,
+    cache: &'static str,
+) -> Result<Response, crate::error::AppError> {
+    use axum::response::IntoResponse;
+    let ct = HeaderValue::from_str(content_type)
+        .map_err(|_| crate::error::AppError::Internal("stored content type".into()))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, ct),
+            (header::CACHE_CONTROL, HeaderValue::from_static(cache)),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_static("inline"),
+            ),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("default-src 'none'; sandbox"),
+            ),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+        ],
+        axum::body::Body::from(data),
+    )
+        .into_response())
+}
