@@ -191,6 +191,26 @@ pub struct NewProgressReport {
     milestone_id: Option<i64>,
 }
 
+/// What every measure write starts with: the token (401/403), the measure of its city (404), the body as
+/// a JSON object (400) — or the answer that ends the request.
+async fn target(
+    state: &AppState,
+    headers: &HeaderMap,
+    slug: &str,
+    scope: Scope,
+    id: i64,
+    body: &Bytes,
+) -> Result<Result<(Caller, MeasureRecord, Map<String, Value>), Box<Response>>, AppError> {
+    let caller = match authorise(state, headers, slug, scope).await? {
+        Ok(c) => c,
+        Err(r) => return Ok(Err(Box::new(r))),
+    };
+    let Some(rec) = measure_of(state, caller.municipality_id, id).await? else {
+        return Ok(Err(Box::new(ApiError::not_found())));
+    };
+    Ok(json_object(body).map(|o| (caller, rec, o)))
+}
+
 async fn measure_of(
     state: &AppState,
     municipality_id: i64,
@@ -226,17 +246,11 @@ pub async fn add_progress(
     Path((slug, id)): Path<(String, i64)>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let caller = match authorise(&state, &headers, &slug, Scope::ProgressWrite).await? {
-        Ok(c) => c,
-        Err(r) => return Ok(r),
-    };
-    let Some(rec) = measure_of(&state, caller.municipality_id, id).await? else {
-        return Ok(ApiError::not_found());
-    };
-    let o = match json_object(&body) {
-        Ok(o) => o,
-        Err(r) => return Ok(*r),
-    };
+    let (caller, rec, o) =
+        match target(&state, &headers, &slug, Scope::ProgressWrite, id, &body).await? {
+            Ok(t) => t,
+            Err(r) => return Ok(*r),
+        };
     let mut errors = FieldErrors::new();
     let (values, unknown) = fields_as_text(
         &o,
@@ -372,17 +386,11 @@ pub async fn patch_measure(
     Path((slug, id)): Path<(String, i64)>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let caller = match authorise(&state, &headers, &slug, Scope::MeasuresWrite).await? {
-        Ok(c) => c,
-        Err(r) => return Ok(r),
-    };
-    let Some(rec) = measure_of(&state, caller.municipality_id, id).await? else {
-        return Ok(ApiError::not_found());
-    };
-    let o = match json_object(&body) {
-        Ok(o) => o,
-        Err(r) => return Ok(*r),
-    };
+    let (caller, rec, o) =
+        match target(&state, &headers, &slug, Scope::MeasuresWrite, id, &body).await? {
+            Ok(t) => t,
+            Err(r) => return Ok(*r),
+        };
     let mut errors = FieldErrors::new();
     let (values, unknown) = fields_as_text(
         &o,
