@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs="${1:-10}"
+target="${STRATEGY_TARGET:-500}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
 cargo build --release --quiet
 bin="$CARGO_TARGET_DIR/release/werkstatt"
@@ -23,8 +24,9 @@ token() { curl -fs -b "$jar" -c "$jar" "$base/impressum" | grep -o 'name="_csrf"
 csrf=$(token)
 curl -fs -b "$jar" -c "$jar" -o /dev/null -d "_csrf=$csrf&email=koordination.wassenberg@werkstatt.demo&password=werkstatt-demo&next=/" "$base/anmelden"
 csrf=$(token)
-have=$(curl -fs "$base/api/v1/municipalities/wassenberg/measures" | grep -o '"id":' | wc -l)
-for i in $(seq $((have + 1)) 500); do
+total() { curl -fs "$base/api/v1/municipalities/wassenberg/measures?per_page=1" | grep -oE '"total": ?[0-9]+' | grep -oE '[0-9]+'; }
+have=$(total)
+for i in $(seq $((have + 1)) "$target"); do
   curl -fs -b "$jar" -o /dev/null \
     --data-urlencode "_csrf=$csrf" --data-urlencode "title=Benchmark-Maßnahme $i" \
     --data-urlencode "short_description=Synthetische Maßnahme für die Lastmessung." \
@@ -33,7 +35,7 @@ for i in $(seq $((have + 1)) 500); do
     --data-urlencode "investment_costs=$((i * 1000))" \
     "$base/kommunen/wassenberg/massnahmen/neu"
 done
-count=$(curl -fs "$base/api/v1/municipalities/wassenberg/measures" | grep -o '"id":' | wc -l)
+count=$(total)
 
 load() { wrk -t2 -c32 -d"${secs}s" "$base$1" | awk '/Requests\/sec/ {print $2}'; }
 health=$(load /healthz)
@@ -49,7 +51,7 @@ again=$(curl -fs -o /dev/null -w '%{time_total}' "$base/kommunen/arnsberg/massna
 
 printf '%-52s %s\n' "measures in the list (public)" "$count"
 printf '%-52s %s\n' "GET /healthz requests/s (ceiling)" "$health"
-printf '%-52s %s\n' "GET measure list (500) requests/s" "$list"
+printf '%-52s %s\n' "GET measure list requests/s" "$list"
 printf '%-52s %s\n' "GET measure list, filtered + sorted, requests/s" "$sorted"
 printf '%-52s %s\n' "ratio list : /healthz" "$(awk -v a="$list" -v b="$health" 'BEGIN {printf "%.3f", a/b}')"
 printf '%-52s %s\n' "project sheet PDF, first render (s)" "$first"

@@ -25,6 +25,7 @@ mod db;
 pub mod definitions;
 pub mod exchange;
 pub mod fields;
+pub mod freshness;
 pub mod ideas;
 pub mod library;
 pub mod mail;

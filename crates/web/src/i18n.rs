@@ -18,7 +18,7 @@ static DE: LanguageIdentifier = langid!("de");
 static EN: LanguageIdentifier = langid!("en");
 
 /// A UI language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
     #[default]
     De,

@@ -30,6 +30,7 @@ pub mod members;
 pub mod metrics;
 pub mod network;
 pub mod opendata;
+pub mod pagecache;
 pub mod participation;
 pub mod process;
 pub mod public;
@@ -401,6 +402,7 @@ pub fn router(state: AppState) -> Router {
             error::ErrorKind::Internal.into_response()
         }))
         .layer(from_fn(error::error_pages))
+        .layer(from_fn_with_state(state.clone(), pagecache::serve))
         .layer(from_fn_with_state(state.clone(), ctx::load))
         .layer(from_fn_with_state(state.clone(), search::wake_after_writes));
 

@@ -19,6 +19,8 @@ pub struct AppState {
     pub votes: store::votes::Writer,
     /// The node's own full-text index and its indexer.
     pub search: Arc<crate::search::Search>,
+    /// Rendered pages for anonymous visitors, valid while the database is unchanged (ADR 0021).
+    pub pages: Arc<crate::pagecache::PageCache>,
 }
 
 impl AppState {
@@ -31,6 +33,7 @@ impl AppState {
             hub: Hub::new(db.clone()),
             votes: store::votes::Writer::spawn(db.clone()),
             search: crate::search::Search::new().expect("an empty in-memory search index"),
+            pages: Arc::new(crate::pagecache::PageCache::new(&db)),
         }
     }
 }
