@@ -11,6 +11,11 @@
 //! latest vote of a participant on a statement is the one that counts; `agrees`, `disagrees` and
 //! `datetime` are derived values and are not read. Writing derives them from the votes. A statement that is
 //! not moderated out is written as accepted (1), one that is as rejected (−1); 0 reads as not moderated out.
+//!
+//! Statements are written by citizens and the files are opened by city staff, often in a spreadsheet
+//! program: a statement that would start a formula (`=`, `+`, `-`, `@`, tab, carriage return — "CSV
+//! injection") is written with a leading apostrophe, after any apostrophes it already starts with, and reading
+//! takes that one apostrophe off again, so the round trip is exact.
 
 use crate::{Conversation, Statement, Vote};
 use std::collections::HashMap;
@@ -111,7 +116,7 @@ pub fn read_with_times(
             .push(cols.int(&record, "timestamp", COMMENTS, line)?.unwrap_or(0));
         statements.push(Statement {
             id,
-            text: cols.text(&record, "comment-body").to_string(),
+            text: unguard(cols.text(&record, "comment-body")).to_string(),
             author,
             moderated_out: moderated == -1,
         });
@@ -184,7 +189,7 @@ pub fn write_with_times(
             agrees.to_string(),
             disagrees.to_string(),
             if s.moderated_out { "-1" } else { "1" }.to_string(),
-            s.text.clone(),
+            guard(&s.text),
         ])
         .map_err(csv_err(COMMENTS))?;
     }
@@ -210,6 +215,27 @@ pub fn write_with_times(
         file: VOTES,
         source,
     })
+}
+
+/// Characters that make a spreadsheet program read a cell as a formula.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// The cell for a statement: a leading apostrophe when the text (after its own leading apostrophes) would
+/// start a formula.
+fn guard(text: &str) -> String {
+    if text.trim_start_matches('\'').starts_with(FORMULA_START) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The inverse of [`guard`].
+fn unguard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.trim_start_matches('\'').starts_with(FORMULA_START) => rest,
+        _ => cell,
+    }
 }
 
 fn reader<R: Read>(input: R) -> csv::Reader<R> {
@@ -344,6 +370,47 @@ mod tests {
             js_datetime(1_709_210_096),
             "Thu Feb 29 2024 12:34:56 GMT+0000 (Coordinated Universal Time)"
         );
+    }
+
+    #[test]
+    fn formulas_are_neutralised_and_read_back_exactly() {
+        let texts = [
+            "=HYPERLINK(\"http://x.example\",\"klick\")",
+            "+49 Radweg",
+            "-2+3",
+            "@SUMME(A1)",
+            "'=schon maskiert",
+            "''@",
+            "'",
+            "Kein 'Problem' = gut",
+        ];
+        let c = Conversation {
+            statements: texts
+                .iter()
+                .enumerate()
+                .map(|(i, t)| Statement {
+                    id: i as i64,
+                    text: t.to_string(),
+                    author: None,
+                    moderated_out: false,
+                })
+                .collect(),
+            votes: vec![],
+        };
+        let (mut comments, mut votes) = (Vec::new(), Vec::new());
+        write(&c, &mut comments, &mut votes).expect("write");
+        let mut r = csv::Reader::from_reader(comments.as_slice());
+        let cells: Vec<String> = r
+            .records()
+            .map(|rec| rec.expect("record")[7].to_string())
+            .collect();
+        for cell in &cells[..6] {
+            assert!(cell.starts_with('\''), "{cell}");
+        }
+        assert_eq!(cells[6], "'");
+        assert_eq!(cells[7], texts[7]);
+        let back = read(comments.as_slice(), votes.as_slice()).expect("read");
+        assert_eq!(back, c);
     }
 
     #[test]

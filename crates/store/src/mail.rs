@@ -74,9 +74,13 @@ pub async fn claim_due(db: &Db, limit: i64, lease_secs: i64) -> StoreResult<Vec<
     Ok(rows)
 }
 
+/// Record a delivered mail and erase its body and attachment: mails carry secret links (invitations,
+/// password resets, confirmations) that must not stay readable in the database or its backups once delivered.
+/// Recipient, subject and times stay for the record.
 pub async fn mark_sent(db: &Db, id: i64) -> StoreResult<()> {
     on_db!(db, pool => {
-        sqlx::query("UPDATE mail_outbox SET sent_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2")
+        sqlx::query("UPDATE mail_outbox SET sent_at = $1, locked_until = NULL, last_error = NULL, body = '', \
+                     attachment_body = NULL WHERE id = $2")
             .bind(now_secs()).bind(id).execute(pool).await?;
     });
     Ok(())

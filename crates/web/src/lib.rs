@@ -24,7 +24,7 @@ pub mod i18n;
 pub mod implementation;
 pub mod live;
 pub mod mail;
-pub mod markdown;
+pub use richtext as markdown;
 pub mod measures;
 pub mod members;
 pub mod metrics;

@@ -15,15 +15,19 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
-    /// Search text (German: stemming and compound splitting apply), 1–200 characters.
+    /// Search text (German: stemming and compound splitting apply), 1–200 characters, not only spaces.
+    #[param(required = true, min_length = 1, max_length = 200, pattern = r"\S")]
     q: Option<String>,
     /// Only this municipality (URL slug).
     city: Option<String>,
     /// Only this kind: `massnahme`, `idee`, `aussage`, `werkstatt`, `leitbild` or `artikel`.
+    #[param(pattern = r"^\s*(massnahme|idee|aussage|werkstatt|leitbild|artikel)?\s*$")]
     kind: Option<String>,
     /// Only this field of action (taxonomy term id).
+    #[param(pattern = r"^\s*(-?[0-9]{1,18})?\s*$")]
     field: Option<String>,
     /// Page, 1–500 (default 1); 20 results per page.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     page: Option<String>,
 }
 

@@ -36,6 +36,8 @@ pub enum Needs {
     BothDatabases,
     Browser,
     Smtp,
+    /// The `schemathesis` command (PyPI).
+    Schemathesis,
 }
 
 pub type CaseFn = fn(TestApp) -> BoxFuture<'static, ()>;
@@ -68,6 +70,7 @@ pub struct Env {
     pub pg: Result<(), String>,
     pub browser: Result<(), String>,
     pub smtp: Result<(), String>,
+    pub schemathesis: Result<(), String>,
 }
 
 pub fn repo_root() -> PathBuf {
@@ -116,12 +119,18 @@ impl Env {
             Ok(o) if o.status.success() => Ok(()),
             _ => Err("python3 module aiosmtpd missing (pip install aiosmtpd)".to_string()),
         };
+        let schemathesis = if has_command("schemathesis") {
+            Ok(())
+        } else {
+            Err("schemathesis not on PATH (pip install schemathesis)".to_string())
+        };
         Env {
             require_all,
             pg_url,
             pg,
             browser,
             smtp,
+            schemathesis,
         }
     }
 
@@ -130,6 +139,7 @@ impl Env {
             ("PostgreSQL", &self.pg),
             ("browser", &self.browser),
             ("SMTP", &self.smtp),
+            ("schemathesis", &self.schemathesis),
         ] {
             if let Err(e) = r {
                 let verdict = if self.require_all {
@@ -157,6 +167,11 @@ impl Env {
         }
         if case.needs == Needs::Smtp
             && let Err(e) = &self.smtp
+        {
+            missing.push(e.clone());
+        }
+        if case.needs == Needs::Schemathesis
+            && let Err(e) = &self.schemathesis
         {
             missing.push(e.clone());
         }

@@ -5,6 +5,7 @@
 
 mod access;
 mod accounts;
+mod api_schema;
 mod board;
 mod board_browser;
 mod browser;
@@ -12,6 +13,7 @@ mod concept;
 mod exchange;
 mod harness;
 mod implementation;
+mod injection;
 mod leaks;
 mod municipalities;
 mod network;
@@ -25,6 +27,7 @@ mod participation_survey;
 mod participation_votes;
 mod platform;
 mod search;
+mod secrets_at_rest;
 mod strategy;
 mod workshops;
 
@@ -58,6 +61,9 @@ fn main() {
         opendata::cases(),
         network::cases(),
         pagecache::cases(),
+        injection::cases(),
+        secrets_at_rest::cases(),
+        api_schema::cases(),
     ]
     .into_iter()
     .flatten()

@@ -1,6 +1,9 @@
 //! Markdown to sanitised HTML: everything user-written goes through ammonia before it reaches a page.
+//! Its own crate (used as `web::markdown`) so that the fuzz target `markdown` builds without the web stack.
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+pub use pulldown_cmark::HeadingLevel;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 
 fn options() -> Options {
     let mut opts = Options::empty();
