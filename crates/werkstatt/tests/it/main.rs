@@ -10,6 +10,7 @@ mod board_browser;
 mod browser;
 mod concept;
 mod exchange;
+mod faults;
 mod harness;
 mod implementation;
 mod leaks;
@@ -23,6 +24,7 @@ mod participation_opinion;
 mod participation_survey;
 mod participation_votes;
 mod platform;
+mod scaleout;
 mod search;
 mod strategy;
 mod workshops;
@@ -56,6 +58,8 @@ fn main() {
         exchange::cases(),
         opendata::cases(),
         network::cases(),
+        scaleout::cases(),
+        faults::cases(),
     ]
     .into_iter()
     .flatten()
