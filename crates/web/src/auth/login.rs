@@ -105,7 +105,8 @@ pub async fn submit(
     // The attempt is recorded before the password is checked, so parallel attempts on any node count
     // against each other (store::tokens::begin_attempt).
     let attempt = store::tokens::begin_attempt(&state.db, &[&account_key, &ip_key], since).await?;
-    let [(acct_failures, acct_oldest), (ip_failures, ip_oldest)] = [attempt.earlier[0], attempt.earlier[1]];
+    let [(acct_failures, acct_oldest), (ip_failures, ip_oldest)] =
+        [attempt.earlier[0], attempt.earlier[1]];
     if !policy.allows(acct_failures, ip_failures) {
         store::tokens::forget_attempt(&state.db, &attempt.ids).await?;
         let oldest = acct_oldest

@@ -128,7 +128,12 @@ pub(crate) struct Ev {
 }
 
 impl Sse {
-    pub(crate) async fn open(app: &TestApp, c: &Client, path: &str, last_event_id: Option<i64>) -> Sse {
+    pub(crate) async fn open(
+        app: &TestApp,
+        c: &Client,
+        path: &str,
+        last_event_id: Option<i64>,
+    ) -> Sse {
         let mut req = c.get(app.url(path)).header("accept", "text/event-stream");
         if let Some(id) = last_event_id {
             req = req.header("last-event-id", id.to_string());

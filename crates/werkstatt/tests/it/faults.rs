@@ -22,7 +22,10 @@ pub fn cases() -> Vec<Case> {
         case!(kill_9_during_writes_loses_nothing_acknowledged),
         case!(database_unavailable_fails_fast_and_recovers_without_restart),
         case!(read_only_data_folder_is_reported_and_survived),
-        case!(mail_waits_for_the_smtp_server_and_goes_out_later, Needs::Smtp),
+        case!(
+            mail_waits_for_the_smtp_server_and_goes_out_later,
+            Needs::Smtp
+        ),
     ]
 }
 
@@ -214,7 +217,12 @@ macro_rules! eventually {
             if done {
                 break;
             }
-            assert!(Instant::now() < deadline, "not within {} s: {}", $secs, $what);
+            assert!(
+                Instant::now() < deadline,
+                "not within {} s: {}",
+                $secs,
+                $what
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }};
@@ -237,7 +245,11 @@ async fn kill_9_during_writes_loses_nothing_acknowledged(app: TestApp) {
     let url = app.database_url();
     let dir = app.tmp.path().join("node");
     std::fs::create_dir_all(&dir).expect("dir");
-    let mut first = Node::spawn(&dir, app.tmp.path().join("first.log"), &["--database-url", &url]);
+    let mut first = Node::spawn(
+        &dir,
+        app.tmp.path().join("first.log"),
+        &["--database-url", &url],
+    );
     first.ready().await;
 
     // Six editors save measures through the form as fast as they can. An acknowledged save is a 303 to
@@ -285,12 +297,12 @@ async fn kill_9_during_writes_loses_nothing_acknowledged(app: TestApp) {
                             .next()
                             .and_then(|s| s.parse().ok())
                             .unwrap_or_else(|| panic!("measure id in {loc}"));
-                        acked
-                            .lock()
-                            .unwrap()
-                            .insert(id, (title, generation == 0));
+                        acked.lock().unwrap().insert(id, (title, generation == 0));
                     }
-                    Ok(r) => other.lock().unwrap().push(format!("{title}: {}", r.status())),
+                    Ok(r) => other
+                        .lock()
+                        .unwrap()
+                        .push(format!("{title}: {}", r.status())),
                     Err(_) => {
                         unanswered.fetch_add(1, Ordering::Relaxed);
                         let _ = tokio::time::timeout(
@@ -312,7 +324,11 @@ async fn kill_9_during_writes_loses_nothing_acknowledged(app: TestApp) {
     assert!(acked_at_kill >= 60, "writes flowed before the kill");
 
     // Restart on the same database: it recovers by itself and takes writes again.
-    let second = Node::spawn(&dir, app.tmp.path().join("second.log"), &["--database-url", &url]);
+    let second = Node::spawn(
+        &dir,
+        app.tmp.path().join("second.log"),
+        &["--database-url", &url],
+    );
     second.ready().await;
     addr_tx.send_replace((1, second.base.clone()));
     let t = Instant::now();
@@ -381,9 +397,7 @@ async fn kill_9_during_writes_loses_nothing_acknowledged(app: TestApp) {
         .find(|(_, (_, before))| *before)
         .expect("one from before the kill");
     let r = red
-        .get(second.url(&format!(
-            "/kommunen/arnsberg/massnahmen/{before_kill}"
-        )))
+        .get(second.url(&format!("/kommunen/arnsberg/massnahmen/{before_kill}")))
         .send()
         .await
         .unwrap();
@@ -499,7 +513,11 @@ async fn postgres_goes_away_and_comes_back(app: &TestApp) {
     url.set_port(Some(proxy.addr.port())).expect("port");
     let dir = app.tmp.path().join("node");
     std::fs::create_dir_all(&dir).expect("dir");
-    let node = Node::spawn(&dir, app.tmp.path().join("node.log"), &["--database-url", url.as_str()]);
+    let node = Node::spawn(
+        &dir,
+        app.tmp.path().join("node.log"),
+        &["--database-url", url.as_str()],
+    );
     node.ready().await;
     let token = q.csrf(&anna).await;
     assert_eq!(
@@ -574,7 +592,9 @@ async fn postgres_goes_away_and_comes_back(app: &TestApp) {
     eventually!(20, "the reset mail went out from the recovered node", {
         store::mail::pending_count(&q.db).await.expect("pending") == 0
     });
-    let mails = std::fs::read_dir(dir.join("mail")).expect("mail folder").count();
+    let mails = std::fs::read_dir(dir.join("mail"))
+        .expect("mail folder")
+        .count();
     assert_eq!(mails, 1, "one mail, written by the node's own worker");
     let failed_passes = node.log().matches("mail worker pass failed").count();
     assert!(
@@ -594,7 +614,10 @@ async fn sqlite_disk_full_and_freed_again(app: &TestApp) {
     let c = browser();
     let token = csrf(&c, &node).await;
     // A failed log-in is a write (the failure is recorded).
-    assert_eq!(attempt(&c, &node, &token).await.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        attempt(&c, &node, &token).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
 
     // Empty the write-ahead log into the database file, so that the next write must grow a file; then
     // fill the disk.
@@ -642,9 +665,33 @@ async fn sqlite_disk_full_and_freed_again(app: &TestApp) {
         StatusCode::OK
     );
 
-    // Space is back: writes work again without a restart.
+    // Space is back: writes work again without a restart (within seconds; every answer until then is
+    // the 503 page).
     std::fs::remove_file(&filler).expect("free the disk");
-    assert_eq!(attempt(&c, &node, &token).await.status(), StatusCode::UNAUTHORIZED);
+    let mut before_recovery = Vec::new();
+    eventually!(
+        10,
+        format!("a write after the disk was freed: {before_recovery:?}"),
+        {
+            let s = attempt(&c, &node, &token).await.status();
+            if s != StatusCode::UNAUTHORIZED {
+                before_recovery.push(s);
+            }
+            s == StatusCode::UNAUTHORIZED
+        }
+    );
+    assert!(
+        before_recovery
+            .iter()
+            .all(|s| *s == StatusCode::SERVICE_UNAVAILABLE),
+        "{before_recovery:?}"
+    );
+    if !before_recovery.is_empty() {
+        eprintln!(
+            "disk freed: {} writes answered 503 before the first succeeded",
+            before_recovery.len()
+        );
+    }
     drop(node);
     assert_eq!(integrity_check(&db_file).await, "ok");
     let db = store::Db::connect(&format!("sqlite:{}", db_file.display()))
@@ -689,7 +736,13 @@ async fn read_only_data_folder_is_reported_and_survived(app: TestApp) {
             let started = Instant::now();
             let mut node = Node::spawn(&disk.dir, app.tmp.path().join("ro.log"), &[]);
             let status = loop {
-                if let Some(s) = node.child.as_mut().expect("child").try_wait().expect("wait") {
+                if let Some(s) = node
+                    .child
+                    .as_mut()
+                    .expect("child")
+                    .try_wait()
+                    .expect("wait")
+                {
                     break s;
                 }
                 assert!(
@@ -709,7 +762,11 @@ async fn read_only_data_folder_is_reported_and_survived(app: TestApp) {
             disk.remount("rw");
             let node = Node::spawn(&disk.dir, app.tmp.path().join("rw.log"), &[]);
             node.ready().await;
-            let r = Client::new().get(node.url("/impressum")).send().await.unwrap();
+            let r = Client::new()
+                .get(node.url("/impressum"))
+                .send()
+                .await
+                .unwrap();
             assert_eq!(r.status(), StatusCode::OK);
             drop(node);
             assert_eq!(integrity_check(&disk.dir.join("werkstatt.db")).await, "ok");
@@ -736,7 +793,11 @@ async fn read_only_data_folder_is_reported_and_survived(app: TestApp) {
             )
             .await
             .expect("answer");
-            assert_eq!(r.status(), StatusCode::OK, "the request does not wait for mail");
+            assert_eq!(
+                r.status(),
+                StatusCode::OK,
+                "the request does not wait for mail"
+            );
             eventually!(10, "the log says why mail waits", {
                 node.log().contains("mail transport not usable")
             });
@@ -745,7 +806,9 @@ async fn read_only_data_folder_is_reported_and_survived(app: TestApp) {
             eventually!(40, "the mail goes out once the folder is writable", {
                 store::mail::pending_count(&q.db).await.unwrap() == 0
             });
-            let mails = std::fs::read_dir(disk.dir.join("mail")).expect("mail").count();
+            let mails = std::fs::read_dir(disk.dir.join("mail"))
+                .expect("mail")
+                .count();
             assert_eq!(mails, 1);
             drop(node);
             q.dispose().await;
@@ -771,11 +834,20 @@ async fn mail_waits_for_the_smtp_server_and_goes_out_later(app: TestApp) {
     let c = browser();
     let token = csrf(&c, &node).await;
     let t = Instant::now();
-    let r = post(&c, &node, &token, "/passwort-vergessen", &[("email", "anna@x.de")])
-        .await
-        .expect("answer");
+    let r = post(
+        &c,
+        &node,
+        &token,
+        "/passwort-vergessen",
+        &[("email", "anna@x.de")],
+    )
+    .await
+    .expect("answer");
     assert_eq!(r.status(), StatusCode::OK);
-    assert!(t.elapsed() < Duration::from_secs(2), "the request does not wait for SMTP");
+    assert!(
+        t.elapsed() < Duration::from_secs(2),
+        "the request does not wait for SMTP"
+    );
     // The worker tries, fails, keeps the mail with the error and a next attempt.
     eventually!(15, "a failed attempt is recorded", {
         scalar(
@@ -793,7 +865,11 @@ async fn mail_waits_for_the_smtp_server_and_goes_out_later(app: TestApp) {
             && store::mail::pending_count(&q.db).await.unwrap() == 0
     });
     tokio::time::sleep(Duration::from_secs(1)).await;
-    assert_eq!(smtp.log().matches("/passwort-neu/").count(), 1, "exactly once");
+    assert_eq!(
+        smtp.log().matches("/passwort-neu/").count(),
+        1,
+        "exactly once"
+    );
     drop(node);
     q.dispose().await;
 }

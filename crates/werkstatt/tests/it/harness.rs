@@ -300,7 +300,10 @@ impl TestApp {
         match self.backend {
             Backend::Sqlite => format!("sqlite:{}", self.tmp.path().join("werkstatt.db").display()),
             Backend::Postgres => {
-                let schema = self.schema.as_deref().expect("the first node knows its schema");
+                let schema = self
+                    .schema
+                    .as_deref()
+                    .expect("the first node knows its schema");
                 let sep = if self.pg_url.contains('?') { '&' } else { '?' };
                 format!("{}{sep}options=-c%20search_path%3D{schema}", self.pg_url)
             }
@@ -319,7 +322,11 @@ impl TestApp {
 
     /// A server node with its own pool on `database_url` (e.g. through a proxy), sharing this case's
     /// folder; the database is migrated first.
-    pub async fn node_on(&self, database_url: &str, configure: impl FnOnce(&mut Config)) -> TestApp {
+    pub async fn node_on(
+        &self,
+        database_url: &str,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestApp {
         let db = Db::connect(database_url)
             .await
             .expect("a pool on the database");

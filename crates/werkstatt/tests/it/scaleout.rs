@@ -95,7 +95,12 @@ async fn three_nodes_behave_as_one_system(app: TestApp) {
     let anna = nodes[0].login("anna@x.de").await;
     for n in nodes {
         let (s, body) = n.get_text(&anna, "/konto").await;
-        assert_eq!(s, StatusCode::OK, "the session of node 1 works on {}", n.base);
+        assert_eq!(
+            s,
+            StatusCode::OK,
+            "the session of node 1 works on {}",
+            n.base
+        );
         assert!(body.contains("anna@x.de"));
     }
     let r = nodes[2].post_form(&anna, "/abmelden", &[]).await;
@@ -114,7 +119,13 @@ async fn three_nodes_behave_as_one_system(app: TestApp) {
     let c = app.client();
     for i in 0..5 {
         let s = try_login(nodes[i % 3], &c, "otto@x.de", "falsch-falsch").await;
-        assert_eq!(s, StatusCode::UNAUTHORIZED, "failure {} on node {}", i + 1, i % 3 + 1);
+        assert_eq!(
+            s,
+            StatusCode::UNAUTHORIZED,
+            "failure {} on node {}",
+            i + 1,
+            i % 3 + 1
+        );
     }
     for n in nodes {
         assert_eq!(
@@ -141,7 +152,10 @@ async fn three_nodes_behave_as_one_system(app: TestApp) {
             .all(|s| matches!(*s, StatusCode::UNAUTHORIZED | StatusCode::TOO_MANY_REQUESTS)),
         "{burst:?}"
     );
-    assert!(checked <= 5, "{checked} guesses checked in parallel: {burst:?}");
+    assert!(
+        checked <= 5,
+        "{checked} guesses checked in parallel: {burst:?}"
+    );
     let mut i = 0;
     loop {
         match try_login(nodes[i % 3], &c, "paula@x.de", "falsch-falsch").await {
@@ -192,7 +206,7 @@ async fn three_nodes_behave_as_one_system(app: TestApp) {
         "{results:?}"
     );
     // Otto: thirty parallel points over the three items: the budget of 3 holds, one point per item.
-    let otto = join_guest(&nodes[1], &path).await;
+    let otto = join_guest(nodes[1], &path).await;
     let otto_csrf = nodes[1].csrf(&otto).await;
     let results = futures::future::join_all(
         (0..30).map(|i| vote(nodes[i % 3], &otto, &otto_csrf, &path, items[(i / 3) % 3])),
@@ -352,7 +366,11 @@ async fn three_nodes_behave_as_one_system(app: TestApp) {
     // Sessions: Anna's is gone; the failed log-ins of Paula and Otto are five each, refused ones left none.
     let anna_id = scalar(&app, "SELECT id FROM users WHERE email = 'anna@x.de'").await;
     assert_eq!(
-        scalar(&app, &format!("SELECT COUNT(*) FROM sessions WHERE user_id = {anna_id}")).await,
+        scalar(
+            &app,
+            &format!("SELECT COUNT(*) FROM sessions WHERE user_id = {anna_id}")
+        )
+        .await,
         0
     );
     for who in ["otto@x.de", "paula@x.de"] {
