@@ -28,14 +28,33 @@ pub enum StoreError {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 impl StoreError {
-    /// The database could not be reached (pool timeout, closed pool, I/O): a 503, not a bug.
+    /// The database cannot serve right now — a 503 the visitor may retry, not a bug (ADR 0019): it cannot
+    /// be reached (pool timeout, closed pool, I/O, a lost PostgreSQL connection or a server shutting down
+    /// or out of resources), or SQLite cannot write its file (disk full, read-only or failing file system).
     pub fn is_unavailable(&self) -> bool {
-        matches!(
-            self,
-            StoreError::Database(
-                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_)
-            )
-        )
+        let StoreError::Database(e) = self else {
+            return false;
+        };
+        match e {
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::WorkerCrashed => true,
+            sqlx::Error::Database(d) => {
+                let code = d.code().unwrap_or_default();
+                if d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                    // Primary result codes (the low byte of an extended code): SQLITE_READONLY 8,
+                    // SQLITE_IOERR 10, SQLITE_FULL 13, SQLITE_CANTOPEN 14.
+                    code.parse::<i64>()
+                        .is_ok_and(|c| matches!(c & 0xff, 8 | 10 | 13 | 14))
+                } else {
+                    // SQLSTATE classes 08 (connection exception), 53 (insufficient resources: disk full,
+                    // out of memory, too many connections) and 57P (server shutting down or starting).
+                    code.starts_with("08") || code.starts_with("53") || code.starts_with("57P")
+                }
+            }
+            _ => false,
+        }
     }
 
     /// Turn a unique-constraint violation into `Conflict` naming the constraint, keep everything else.

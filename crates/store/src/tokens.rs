@@ -249,6 +249,55 @@ pub async fn failures_since(db: &Db, key: &str, since: i64) -> StoreResult<(i64,
     Ok(row)
 }
 
+/// One log-in attempt, recorded before the password is checked (see [`begin_attempt`]).
+#[derive(Debug, Clone)]
+pub struct Attempt {
+    /// The rows written, one per key, in the order of the keys.
+    pub ids: Vec<i64>,
+    /// Per key: attempts in the window *before* this one (every other node's included), and the oldest.
+    pub earlier: Vec<(i64, Option<i64>)>,
+}
+
+/// Record an attempt for each key, then count each key's attempts since `since`.
+///
+/// Counting first and recording after the password check lets parallel attempts (on one node or spread
+/// over several) all see the same count and all be checked — more guesses than the limit allows. Here the
+/// row is committed before counting, so of any two attempts the later-committed one sees the other: at most
+/// `limit` attempts find fewer than `limit` rows. The caller forgets the rows of a refused attempt
+/// ([`forget_attempt`]) and keeps those of a failed one as its failure record.
+pub async fn begin_attempt(db: &Db, keys: &[&str], since: i64) -> StoreResult<Attempt> {
+    let now = now_secs();
+    let ids = in_tx!(db, tx => {
+        let mut ids = Vec::with_capacity(keys.len());
+        for key in keys {
+            let id: i64 = sqlx::query_scalar("INSERT INTO login_failures (throttle_key, failed_at) VALUES ($1, $2) RETURNING id")
+                .bind(*key).bind(now).fetch_one(&mut *tx).await?;
+            ids.push(id);
+        }
+        Ok(ids)
+    })?;
+    let mut earlier = Vec::with_capacity(keys.len());
+    for (key, id) in keys.iter().zip(&ids) {
+        let (n, oldest): (i64, Option<i64>) = on_db!(db, pool => {
+            sqlx::query_as("SELECT COUNT(*), MIN(failed_at) FROM login_failures WHERE throttle_key = $1 AND failed_at > $2 AND id <> $3")
+                .bind(*key).bind(since).bind(*id)
+                .fetch_one(pool).await?
+        });
+        earlier.push((n, oldest));
+    }
+    Ok(Attempt { ids, earlier })
+}
+
+/// Remove the rows of an attempt that turned out not to be a failure (refused, or a successful log-in).
+pub async fn forget_attempt(db: &Db, ids: &[i64]) -> StoreResult<()> {
+    in_tx!(db, tx => {
+        for id in ids {
+            sqlx::query("DELETE FROM login_failures WHERE id = $1").bind(*id).execute(&mut *tx).await?;
+        }
+        Ok(())
+    })
+}
+
 /// Record one failure for each key.
 pub async fn record_failure(db: &Db, keys: &[&str]) -> StoreResult<()> {
     let now = now_secs();

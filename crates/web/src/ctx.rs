@@ -155,6 +155,11 @@ pub async fn load(
                 session_token = Some(token);
             }
             Ok(None) => {}
+            Err(e) if e.is_unavailable() => {
+                // The handler would wait for the database again: answer 503 at once (error::error_pages).
+                tracing::warn!(error = %e, "could not load session: database unavailable");
+                req.extensions_mut().insert(crate::error::DatabaseDown);
+            }
             Err(e) => tracing::warn!(error = %e, "could not load session"),
         }
     }

@@ -118,6 +118,11 @@ impl IntoResponse for ErrorKind {
 #[derive(Clone, Copy)]
 struct LoginRedirect;
 
+/// Request marker: the database did not answer while the request context was loaded; the request is
+/// answered with the 503 page without running the handler (which would wait for the pool again).
+#[derive(Clone, Copy)]
+pub struct DatabaseDown;
+
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage {
@@ -135,7 +140,11 @@ pub async fn error_pages(req: Request, next: Next) -> Response {
         .map(|p| p.as_str().to_string())
         .unwrap_or_default();
     let is_api = req.uri().path().starts_with("/api/");
-    let response = next.run(req).await;
+    let response = if req.extensions().get::<DatabaseDown>().is_some() {
+        ErrorKind::Unavailable.into_response()
+    } else {
+        next.run(req).await
+    };
     if response.extensions().get::<LoginRedirect>().is_some() {
         let target = format!(
             "/anmelden?next={}",

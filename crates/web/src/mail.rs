@@ -121,30 +121,70 @@ async fn send_due_with(state: &AppState, sender: &Sender) -> anyhow::Result<usiz
     }
 }
 
+/// How often the worker looks for due mails without being woken.
+const PASS_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Pause after `failed` passes in a row failed: 5 s, 10 s, 20 s, … at most a minute (ADR 0019).
+pub fn retry_delay(failed: u32) -> Duration {
+    (PASS_INTERVAL * 2u32.saturating_pow(failed.saturating_sub(1))).min(Duration::from_secs(60))
+}
+
 /// Run the worker until the process ends: send due mails when woken or every few seconds.
 pub fn spawn_worker(state: AppState) -> tokio::task::JoinHandle<()> {
     // Background queries are not counted against the pages that tests and benchmarks measure.
     let mut state = state;
     state.db = state.db.detached();
     tokio::spawn(async move {
-        let sender = match Sender::from_config(&state.config) {
-            Ok(s) => s,
-            Err(e) => {
-                tracing::error!(error = %e, "mail transport not usable; mails stay queued");
-                return;
+        // A mail folder that cannot be created now (read-only or full disk) may be fine later: retry.
+        let mut failed_passes: u32 = 0;
+        let sender = loop {
+            match Sender::from_config(&state.config) {
+                Ok(s) => break s,
+                Err(e) => {
+                    failed_passes += 1;
+                    tracing::error!(error = %e, "mail transport not usable; mails stay queued, retrying");
+                    let _ = tokio::time::timeout(
+                        retry_delay(failed_passes),
+                        state.mail_wakeup.notified(),
+                    )
+                    .await;
+                }
             }
         };
+        failed_passes = 0;
         loop {
+            let mut ok = true;
             // Progress notifications become mails first, so they go out in the same pass.
             if let Err(e) = crate::implementation::notify::run_once(&state, store::now_secs()).await
             {
                 tracing::warn!(error = %e, "notification pass failed");
+                ok = false;
             }
             if let Err(e) = send_due_with(&state, &sender).await {
                 tracing::warn!(error = %e, "mail worker pass failed");
+                ok = false;
             }
-            let _ =
-                tokio::time::timeout(Duration::from_secs(5), state.mail_wakeup.notified()).await;
+            failed_passes = if ok { 0 } else { failed_passes + 1 };
+            // While the database fails, back off; a mail queued on this node (so the database answers
+            // again) wakes the worker at once either way.
+            let pause = if failed_passes == 0 {
+                PASS_INTERVAL
+            } else {
+                retry_delay(failed_passes)
+            };
+            let _ = tokio::time::timeout(pause, state.mail_wakeup.notified()).await;
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn worker_backs_off_to_a_minute() {
+        let secs: Vec<u64> = (1..=6).map(|n| retry_delay(n).as_secs()).collect();
+        assert_eq!(secs, [5, 10, 20, 40, 60, 60]);
+        assert_eq!(retry_delay(u32::MAX), Duration::from_secs(60));
+    }
 }

@@ -45,6 +45,9 @@ impl DbArgs {
 
     pub(crate) async fn open(&self) -> anyhow::Result<store::Db> {
         let url = self.url()?;
+        if let Some(path) = url.strip_prefix("sqlite:") {
+            check_writable(std::path::Path::new(path.split('?').next().unwrap_or(path)))?;
+        }
         let db = store::Db::connect(&url)
             .await
             .with_context(|| format!("cannot open database {}", redact(&url)))?;
@@ -112,6 +115,24 @@ struct ServeArgs {
     /// Trust the last hop of `X-Forwarded-For` (only behind a proxy that sets it).
     #[arg(long, env = "WERKSTATT_TRUST_PROXY")]
     trust_proxy: bool,
+}
+
+/// SQLite writes its file, journal and shared-memory index next to the database: refuse to start with a
+/// clear message when that folder is read-only (ADR 0019), instead of failing later on the first write.
+fn check_writable(db_file: &std::path::Path) -> anyhow::Result<()> {
+    let dir = match db_file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => std::path::Path::new("."),
+    };
+    let probe = dir.join(".werkstatt-schreibtest");
+    std::fs::write(&probe, b"")
+        .and_then(|()| std::fs::remove_file(&probe))
+        .with_context(|| {
+            format!(
+                "Datenordner {} ist nicht beschreibbar (data folder not writable); SQLite braucht dort                  Schreibrechte für die Datenbank und ihr Journal",
+                dir.display()
+            )
+        })
 }
 
 /// Hide the password of a database URL in messages.

@@ -102,10 +102,13 @@ pub async fn submit(
     let account_key = format!("acct:{}", hash_token(&email));
     let ip_key = format!("ip:{}", hash_token(&client_ip(&state, &headers, peer)));
     let since = now - policy.window_secs;
-    let (acct_failures, acct_oldest) =
-        store::tokens::failures_since(&state.db, &account_key, since).await?;
-    let (ip_failures, ip_oldest) = store::tokens::failures_since(&state.db, &ip_key, since).await?;
+    // The attempt is recorded before the password is checked, so parallel attempts on any node count
+    // against each other (store::tokens::begin_attempt).
+    let attempt = store::tokens::begin_attempt(&state.db, &[&account_key, &ip_key], since).await?;
+    let [(acct_failures, acct_oldest), (ip_failures, ip_oldest)] =
+        [attempt.earlier[0], attempt.earlier[1]];
     if !policy.allows(acct_failures, ip_failures) {
+        store::tokens::forget_attempt(&state.db, &attempt.ids).await?;
         let oldest = acct_oldest
             .into_iter()
             .chain(ip_oldest)
@@ -138,7 +141,7 @@ pub async fn submit(
     )
     .await;
     let Some(user) = user.filter(|_| ok) else {
-        store::tokens::record_failure(&state.db, &[&account_key, &ip_key]).await?;
+        // The attempt's rows stay: they are the failure record.
         let form = form.with_error(&ctx, "email", "err-login-failed");
         return Ok((
             StatusCode::UNAUTHORIZED,
@@ -151,6 +154,7 @@ pub async fn submit(
             .into_response());
     };
     store::tokens::clear_failures(&state.db, &account_key).await?;
+    store::tokens::forget_attempt(&state.db, &attempt.ids[1..]).await?;
     let token = new_token();
     store::tokens::create_session(&state.db, &token, user.id, state.config.session_ttl_secs)
         .await?;

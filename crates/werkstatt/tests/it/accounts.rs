@@ -715,14 +715,14 @@ async fn change_own_password(app: TestApp) {
 }
 
 /// An SMTP sink (aiosmtpd's debugging handler prints every mail) on a free port.
-struct Smtp {
+pub(crate) struct Smtp {
     child: std::process::Child,
     out: std::path::PathBuf,
     port: u16,
 }
 
 impl Smtp {
-    fn start(dir: &std::path::Path, port: u16) -> Smtp {
+    pub(crate) fn start(dir: &std::path::Path, port: u16) -> Smtp {
         let out = dir.join(format!("smtp-{port}.log"));
         let file = std::fs::File::create(&out).expect("log");
         let child = std::process::Command::new("python3")
@@ -743,7 +743,7 @@ impl Smtp {
         Smtp { child, out, port }
     }
 
-    fn log(&self) -> String {
+    pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(&self.out).unwrap_or_default()
     }
 }
@@ -755,7 +755,7 @@ impl Drop for Smtp {
     }
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())

@@ -55,12 +55,12 @@ async fn board_on(app: &TestApp, date: &str) -> (Client, i64, String) {
     (red, wid, code)
 }
 
-async fn board(app: &TestApp) -> (Client, i64, String) {
+pub(crate) async fn board(app: &TestApp) -> (Client, i64, String) {
     board_on(app, "2099-12-03").await
 }
 
 /// A guest who joined with `name`.
-async fn guest(app: &TestApp, code: &str, name: &str) -> Client {
+pub(crate) async fn guest(app: &TestApp, code: &str, name: &str) -> Client {
     let c = app.client();
     let r = app
         .post_form(
@@ -74,7 +74,7 @@ async fn guest(app: &TestApp, code: &str, name: &str) -> Client {
 }
 
 /// POST as a script does: JSON answer.
-async fn post_json(
+pub(crate) async fn post_json(
     app: &TestApp,
     c: &Client,
     path: &str,
@@ -94,7 +94,7 @@ async fn post_json(
     (s, r.json().await.unwrap_or(Value::Null))
 }
 
-async fn add_card(app: &TestApp, c: &Client, code: &str, text: &str) -> i64 {
+pub(crate) async fn add_card(app: &TestApp, c: &Client, code: &str, text: &str) -> i64 {
     let (s, v) = post_json(
         app,
         c,
@@ -115,20 +115,25 @@ async fn scalar(app: &TestApp, sql: &str) -> i64 {
 }
 
 /// A minimal Server-Sent-Events reader over a streaming response.
-struct Sse {
+pub(crate) struct Sse {
     resp: reqwest::Response,
     buf: String,
 }
 
 #[derive(Debug)]
-struct Ev {
-    id: i64,
-    kind: String,
-    data: Value,
+pub(crate) struct Ev {
+    pub(crate) id: i64,
+    pub(crate) kind: String,
+    pub(crate) data: Value,
 }
 
 impl Sse {
-    async fn open(app: &TestApp, c: &Client, path: &str, last_event_id: Option<i64>) -> Sse {
+    pub(crate) async fn open(
+        app: &TestApp,
+        c: &Client,
+        path: &str,
+        last_event_id: Option<i64>,
+    ) -> Sse {
         let mut req = c.get(app.url(path)).header("accept", "text/event-stream");
         if let Some(id) = last_event_id {
             req = req.header("last-event-id", id.to_string());
@@ -148,7 +153,7 @@ impl Sse {
     }
 
     /// The next event (keep-alive comments skipped), waiting at most `secs`.
-    async fn next(&mut self, secs: u64) -> Ev {
+    pub(crate) async fn next(&mut self, secs: u64) -> Ev {
         tokio::time::timeout(Duration::from_secs(secs), async {
             loop {
                 if let Some(end) = self.buf.find("\n\n") {
@@ -186,7 +191,7 @@ impl Sse {
     }
 
     /// The next event of `kind`, skipping others.
-    async fn next_of(&mut self, kind: &str, secs: u64) -> Ev {
+    pub(crate) async fn next_of(&mut self, kind: &str, secs: u64) -> Ev {
         loop {
             let e = self.next(secs).await;
             if e.kind == kind {

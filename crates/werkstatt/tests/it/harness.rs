@@ -310,6 +310,53 @@ impl TestApp {
         .await
     }
 
+    /// The URL of this case's database, for another process (`werkstatt serve --database-url …`) or pool.
+    pub fn database_url(&self) -> String {
+        match self.backend {
+            Backend::Sqlite => format!("sqlite:{}", self.tmp.path().join("werkstatt.db").display()),
+            Backend::Postgres => {
+                let schema = self
+                    .schema
+                    .as_deref()
+                    .expect("the first node knows its schema");
+                let sep = if self.pg_url.contains('?') { '&' } else { '?' };
+                format!("{}{sep}options=-c%20search_path%3D{schema}", self.pg_url)
+            }
+        }
+    }
+
+    /// `n` further server nodes on this case's database, each as in production: its own connection pool,
+    /// workers (mail, housekeeping), live-board hub, vote writer and search index; mail folder shared.
+    pub async fn more_nodes(&self, n: usize) -> Vec<TestApp> {
+        let mut nodes = Vec::with_capacity(n);
+        for _ in 0..n {
+            nodes.push(self.node_on(&self.database_url(), |_| {}).await);
+        }
+        nodes
+    }
+
+    /// A server node with its own pool on `database_url` (e.g. through a proxy), sharing this case's
+    /// folder; the database is migrated first.
+    pub async fn node_on(
+        &self,
+        database_url: &str,
+        configure: impl FnOnce(&mut Config),
+    ) -> TestApp {
+        let db = Db::connect(database_url)
+            .await
+            .expect("a pool on the database");
+        web::prepare(&db).await.expect("migrated");
+        Self::spawn_on(
+            self.backend,
+            db,
+            None,
+            &self.pg_url,
+            self.tmp.clone(),
+            configure,
+        )
+        .await
+    }
+
     /// A server on a fresh database with a changed configuration.
     pub async fn spawn_with(
         backend: Backend,
@@ -350,6 +397,11 @@ impl TestApp {
             tmp,
             schema,
         }
+    }
+
+    /// Close the pool and drop the PostgreSQL schema of a server made with `spawn_with` inside a case.
+    pub async fn dispose(self) {
+        self.cleanup_handle().run().await;
     }
 
     fn cleanup_handle(&self) -> Cleanup {

@@ -11,6 +11,7 @@ mod board_browser;
 mod browser;
 mod concept;
 mod exchange;
+mod faults;
 mod harness;
 mod implementation;
 mod injection;
@@ -26,6 +27,7 @@ mod participation_opinion;
 mod participation_survey;
 mod participation_votes;
 mod platform;
+mod scaleout;
 mod search;
 mod secrets_at_rest;
 mod strategy;
@@ -64,6 +66,8 @@ fn main() {
         injection::cases(),
         secrets_at_rest::cases(),
         api_schema::cases(),
+        scaleout::cases(),
+        faults::cases(),
     ]
     .into_iter()
     .flatten()
