@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod board;
 pub mod charts;
@@ -394,6 +395,7 @@ pub fn router(state: AppState) -> Router {
         .merge(concept::routes())
         .merge(exchange::routes())
         .merge(opendata::routes())
+        .merge(audit::pages::routes())
         .fallback(error::not_found)
         .layer(from_fn(security::csrf::protect))
         // A panicking handler becomes the friendly 500 page (rendered by `error_pages`).
@@ -401,6 +403,7 @@ pub fn router(state: AppState) -> Router {
             error::ErrorKind::Internal.into_response()
         }))
         .layer(from_fn(error::error_pages))
+        .layer(from_fn_with_state(state.clone(), audit::record))
         .layer(from_fn_with_state(state.clone(), ctx::load))
         .layer(from_fn_with_state(state.clone(), search::wake_after_writes));
 

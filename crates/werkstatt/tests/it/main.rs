@@ -5,6 +5,8 @@
 
 mod access;
 mod accounts;
+mod audit;
+mod authz;
 mod board;
 mod board_browser;
 mod browser;
@@ -56,6 +58,8 @@ fn main() {
         exchange::cases(),
         opendata::cases(),
         network::cases(),
+        audit::cases(),
+        authz::cases(),
     ]
     .into_iter()
     .flatten()
