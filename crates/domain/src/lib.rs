@@ -2,6 +2,7 @@
 //! edge (`parse`, don't validate) and the rules (size classes, permissions, throttling) are plain functions.
 
 pub mod account;
+pub mod audit;
 pub mod benefit;
 pub mod board;
 pub mod concept;

@@ -18,6 +18,7 @@ macro_rules! search_change {
 }
 
 pub mod api_tokens;
+pub mod audit;
 pub mod benefit;
 pub mod boards;
 pub mod concepts;

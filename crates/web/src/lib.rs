@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod board;
 pub mod charts;
@@ -395,6 +396,7 @@ pub fn router(state: AppState) -> Router {
         .merge(concept::routes())
         .merge(exchange::routes())
         .merge(opendata::routes())
+        .merge(audit::pages::routes())
         .fallback(error::not_found)
         .layer(from_fn(security::csrf::protect))
         // A panicking handler becomes the friendly 500 page (rendered by `error_pages`).
@@ -403,6 +405,7 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(from_fn(error::error_pages))
         .layer(from_fn_with_state(state.clone(), pagecache::serve))
+        .layer(from_fn_with_state(state.clone(), audit::record))
         .layer(from_fn_with_state(state.clone(), ctx::load))
         .layer(from_fn_with_state(state.clone(), search::wake_after_writes));
 

@@ -97,6 +97,7 @@ err-survey-condition = Diese Bedingung gibt es nicht (mehr). Bitte wählen Sie e
 err-survey-has-answers = Die Umfrage hat bereits Antworten; die Fragen können nicht mehr geändert werden.
 err-survey-delete-referenced = Diese Frage ist die Bedingung einer anderen Frage. Löschen Sie zuerst die abhängige Frage.
 err-survey-move-condition = Eine Frage mit Bedingung muss nach der Frage stehen, von der sie abhängt.
+err-survey-direction = Bitte verschieben Sie die Frage nach oben oder nach unten.
 err-survey-unknown-question = Diese Frage gibt es nicht.
 err-survey-required = Bitte beantworten Sie diese Frage.
 err-survey-empty = Bitte beantworten Sie mindestens eine Frage.

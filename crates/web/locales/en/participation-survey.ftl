@@ -97,6 +97,7 @@ err-survey-condition = This condition does not exist (any more). Please choose a
 err-survey-has-answers = The survey already has responses; its questions can no longer be changed.
 err-survey-delete-referenced = This question is the condition of another question. Delete the dependent question first.
 err-survey-move-condition = A question with a condition must come after the question it depends on.
+err-survey-direction = Please move the question up or down.
 err-survey-unknown-question = This question does not exist.
 err-survey-required = Please answer this question.
 err-survey-empty = Please answer at least one question.

@@ -226,7 +226,20 @@ pub async fn assign(
     }
     store::users::apply_grant(&state.db, user.id, grant).await?;
     tracing::info!(user_id, by = ?ctx.actor.user_id, "role assigned");
-    Ok(Redirect::to("/admin/benutzer?ok=saved").into_response())
+    let note = match grant {
+        Grant::City {
+            municipality_id,
+            role,
+        } => crate::audit::AuditNote {
+            municipality_id: Some(municipality_id),
+            detail: format!("{} → {}", user.email, role.as_str()),
+        },
+        Grant::Network(role) => crate::audit::AuditNote {
+            municipality_id: None,
+            detail: format!("{} → {}", user.email, role.as_str()),
+        },
+    };
+    Ok(note.attach(Redirect::to("/admin/benutzer?ok=saved").into_response()))
 }
 
 async fn last_admin(state: &AppState, ctx: RequestCtx) -> Result<Response, AppError> {
@@ -243,17 +256,23 @@ pub async fn withdraw(
 ) -> Result<Response, AppError> {
     require(&ctx, Permission::ManageUsers)?;
     let user = store::users::by_id(&state.db, user_id).await?;
-    if f.what == "network" {
+    let municipality_id = if f.what == "network" {
         if user.network_role() == Some(NetworkRole::Admin)
             && store::users::count_admins(&state.db).await? <= 1
         {
             return last_admin(&state, ctx).await;
         }
         store::users::set_network_role(&state.db, user.id, None).await?;
+        None
     } else {
         let m = store::municipalities::by_slug(&state.db, &f.what).await?;
         store::users::remove_membership(&state.db, user.id, m.id).await?;
-    }
+        Some(m.id)
+    };
     tracing::info!(user_id, by = ?ctx.actor.user_id, "role withdrawn");
-    Ok(Redirect::to("/admin/benutzer?ok=saved").into_response())
+    let note = crate::audit::AuditNote {
+        municipality_id,
+        detail: user.email.clone(),
+    };
+    Ok(note.attach(Redirect::to("/admin/benutzer?ok=saved").into_response()))
 }

@@ -25,9 +25,20 @@ use utoipa::ToSchema;
 /// The caller of a write: the token's city and the rights of the person who created the token.
 struct Caller {
     token_id: i64,
+    token_name: String,
     author_id: i64,
     actor: Actor,
     municipality_id: i64,
+}
+
+impl Caller {
+    /// Who the audit log names for a write made with this token (ADR 0018).
+    fn acting(&self) -> crate::audit::ActingToken {
+        crate::audit::ActingToken {
+            name: self.token_name.clone(),
+            created_by: self.author_id,
+        }
+    }
 }
 
 fn unauthorized(message: &str) -> Response {
@@ -92,6 +103,7 @@ async fn authorise(
     }
     Ok(Ok(Caller {
         token_id: token.id,
+        token_name: token.name,
         author_id: user.id,
         actor,
         municipality_id: m.id,
@@ -340,6 +352,7 @@ pub async fn add_progress(
     if let Ok(v) = HeaderValue::from_str(&location) {
         r.headers_mut().insert(header::LOCATION, v);
     }
+    r.extensions_mut().insert(caller.acting());
     Ok(r)
 }
 
@@ -459,12 +472,14 @@ pub async fn patch_measure(
     }
     tracing::info!(measure_id = id, from = %from, to = %to, token_id = caller.token_id, "measure status changed through the API");
     let rec = store::measures::record(&state.db, caller.municipality_id, id).await?;
-    Ok(Json(MeasureState {
+    let mut r = Json(MeasureState {
         id,
         status: rec.status,
         version: rec.version,
     })
-    .into_response())
+    .into_response();
+    r.extensions_mut().insert(caller.acting());
+    Ok(r)
 }
 
 #[cfg(test)]

@@ -25,19 +25,41 @@ const INTERN: &str = "QXINTERNQX";
 /// In every record the network's staff may see, but not the public.
 const NETZ: &str = "QXNETZQX";
 
-/// The GET routes of `crates/web/src`, as registered: literal paths, a `const`/`let` base, or
-/// `&format!("{base}/…")`. A `.route(` the reader does not understand fails the test, so no route escapes.
+/// The GET routes of `crates/web/src` (see `routes`).
 pub fn get_routes() -> Vec<String> {
+    routes()
+        .into_iter()
+        .filter(|(method, _)| method == "GET")
+        .map(|(_, path)| path)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+/// Every route of `crates/web/src` as `(METHOD, path)`, as registered: the path a literal, a `const`/`let`
+/// base, or `&format!("{base}/…")`; the methods every `get(`/`post(`/`patch(`/`put(`/`delete(` inside the
+/// `.route(…)` call (chains like `get(a).post(b)` included). A `.route(` the reader does not understand, a
+/// route with no method, or routing it cannot see (`.nest(`, `.route_service(`, `any(`) fails the test, so no
+/// route escapes.
+pub fn routes() -> BTreeSet<(String, String)> {
     let base_re = regex::Regex::new(
         r#"(?:const\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*&str|let\s+([A-Za-z_][A-Za-z0-9_]*))\s*=\s*"([^"]*)"\s*;"#,
     )
     .expect("regex");
-    let get_re = regex::Regex::new(r"\bget\(").expect("regex");
+    let method_re = regex::Regex::new(r"\b(get|post|patch|put|delete)\(").expect("regex");
+    let hidden_re = regex::Regex::new(r"\bany\(|\bon\(|MethodFilter").expect("regex");
+    let unseen_re =
+        regex::Regex::new(r"\.nest\(|\.nest_service\(|\.route_service\(").expect("regex");
     let mut files = Vec::new();
     collect_rs(&repo_root().join("crates/web/src"), &mut files);
     let mut routes = BTreeSet::new();
     for file in files {
         let text = std::fs::read_to_string(&file).expect("read source");
+        assert!(
+            !unseen_re.is_match(&text),
+            "{}: routing this test does not read (nest/route_service)",
+            file.display()
+        );
         let bases: Vec<(String, String)> = base_re
             .captures_iter(&text)
             .map(|c| {
@@ -52,10 +74,13 @@ pub fn get_routes() -> Vec<String> {
                 .map(|(_, v)| v.clone())
                 .unwrap_or_else(|| panic!("{}: route base {name} not found", file.display()))
         };
-        let starts: Vec<usize> = text.match_indices(".route(").map(|(i, _)| i).collect();
-        for (k, &start) in starts.iter().enumerate() {
-            let end = starts.get(k + 1).copied().unwrap_or(text.len());
-            let call = &text[start + ".route(".len()..end];
+        for (start, _) in text.match_indices(".route(") {
+            let call = call_args(&text[start + ".route(".len()..]);
+            assert!(
+                !hidden_re.is_match(call),
+                "{}: routing this test does not understand: {call}",
+                file.display()
+            );
             let arg = call.trim_start();
             let path = if let Some(rest) = arg.strip_prefix('"') {
                 rest[..rest.find('"').expect("closing quote")].to_owned()
@@ -89,12 +114,44 @@ pub fn get_routes() -> Vec<String> {
                 "{}: odd route {path}",
                 file.display()
             );
-            if get_re.is_match(call) {
-                routes.insert(path);
+            let before = routes.len();
+            for m in method_re.captures_iter(call) {
+                routes.insert((m[1].to_uppercase(), path.clone()));
             }
+            assert!(
+                routes.len() > before,
+                "{}: no method found for {path}",
+                file.display()
+            );
         }
     }
-    routes.into_iter().collect()
+    routes
+}
+
+/// The text of a call's arguments: from just after its `(` to the matching `)`, skipping string literals.
+fn call_args(text: &str) -> &str {
+    let mut depth = 0usize;
+    let mut in_str = false;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        if in_str {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_str = true,
+            '(' => depth += 1,
+            ')' if depth == 0 => return &text[..i],
+            ')' => depth -= 1,
+            _ => {}
+        }
+    }
+    panic!("unbalanced .route( call: {}", &text[..text.len().min(80)])
 }
 
 fn collect_rs(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -186,11 +243,11 @@ fn png(marker: &str) -> Vec<u8> {
     bytes
 }
 
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\0\x05\0\x01\xff\x89\x99=\x1d\0\0\0\0IEND\xaeB`\x82";
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\0\x05\0\x01\xff\x89\x99=\x1d\0\0\0\0IEND\xaeB`\x82";
 
 /// A measure of Wassenberg with a located sheet, a milestone and a progress report with a photo, all
 /// carrying `marker`; returns the measure and the photo's upload id.
-async fn canary_measure(
+pub async fn canary_measure(
     app: &TestApp,
     editor: &Client,
     city: i64,

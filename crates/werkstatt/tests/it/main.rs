@@ -6,6 +6,8 @@
 mod access;
 mod accounts;
 mod api_schema;
+mod audit;
+mod authz;
 mod board;
 mod board_browser;
 mod browser;
@@ -68,6 +70,8 @@ fn main() {
         api_schema::cases(),
         scaleout::cases(),
         faults::cases(),
+        audit::cases(),
+        authz::cases(),
     ]
     .into_iter()
     .flatten()

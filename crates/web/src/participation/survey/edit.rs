@@ -127,12 +127,15 @@ pub async fn reorder(
     Path((slug, id, qid)): Path<(String, i64, i64)>,
     Form(m): Form<MoveForm>,
 ) -> Result<Response, AppError> {
+    // Permission first (in `change`), then the direction: a refused visitor learns nothing from the form.
     let up = match m.dir.as_str() {
-        "hoch" => true,
-        "runter" => false,
-        _ => return Err(AppError::BadRequest(format!("direction {:?}", m.dir))),
+        "hoch" => Some(true),
+        "runter" => Some(false),
+        _ => None,
     };
-    let moved =
-        async |s: &AppState, pid: i64| store::surveys::move_question(&s.db, pid, qid, up).await;
+    let moved = async |s: &AppState, pid: i64| match up {
+        Some(up) => store::surveys::move_question(&s.db, pid, qid, up).await,
+        None => Err(StoreError::Refused("err-survey-direction")),
+    };
     change(state, ctx, jar, slug, id, moved, "survey-moved").await
 }
