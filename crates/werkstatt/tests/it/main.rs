@@ -16,6 +16,7 @@ mod leaks;
 mod municipalities;
 mod network;
 mod opendata;
+mod ops;
 mod participation;
 mod participation_benefit;
 mod participation_ideas;
@@ -56,6 +57,7 @@ fn main() {
         exchange::cases(),
         opendata::cases(),
         network::cases(),
+        ops::cases(),
     ]
     .into_iter()
     .flatten()
