@@ -46,6 +46,7 @@ pub mod surveys;
 pub mod taxonomy;
 pub mod templates;
 pub mod tokens;
+pub mod transfer;
 pub mod users;
 pub mod votes;
 pub mod workshops;

@@ -27,6 +27,8 @@ pub struct Config {
     pub session_ttl_secs: i64,
     /// Run the mail worker in this process.
     pub run_workers: bool,
+    /// On shutdown, how long requests in flight may take before their connections are closed.
+    pub shutdown_grace: std::time::Duration,
 }
 
 impl Config {
@@ -40,6 +42,7 @@ impl Config {
             mail_from: "Smart City Werkstatt <noreply@werkstatt.invalid>".into(),
             session_ttl_secs: 14 * 24 * 3600,
             run_workers: true,
+            shutdown_grace: std::time::Duration::from_secs(30),
         }
     }
 

@@ -35,8 +35,10 @@ pub mod pagecache;
 pub mod participation;
 pub mod process;
 pub mod public;
+pub mod requestlog;
 pub mod search;
 pub mod security;
+pub mod settings;
 pub mod stakeholders;
 pub mod state;
 pub mod view;
@@ -423,6 +425,7 @@ pub fn router(state: AppState) -> Router {
             Duration::from_secs(30),
         ))
         .layer(CatchPanicLayer::new())
+        .layer(from_fn(requestlog::trace))
         .with_state(state)
 }
 
@@ -433,33 +436,61 @@ pub async fn prepare(db: &store::Db) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Serve on an already bound listener until `shutdown` resolves; finishes requests in flight.
+/// Serve on an already bound listener until `shutdown` resolves, then shut down gracefully: stop accepting
+/// connections, end the live (SSE) streams, let requests in flight finish for up to
+/// `config.shutdown_grace`, and stop the background workers (the caller closes the database).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let mut workers = Vec::new();
     if state.config.run_workers {
-        mail::spawn_worker(state.clone());
-        spawn_housekeeping(state.clone());
+        workers.push(mail::spawn_worker(state.clone()));
+        workers.push(spawn_housekeeping(state.clone()));
     }
     state.hub.spawn_listener();
     search::spawn_indexer(&state);
     let hub = state.hub.clone();
+    let grace = state.config.shutdown_grace;
+    let (signalled_tx, signalled_rx) = tokio::sync::oneshot::channel::<()>();
     let shutdown = async move {
         shutdown.await;
+        tracing::info!(
+            grace_secs = grace.as_secs(),
+            "shutting down: no new connections, finishing requests in flight"
+        );
+        let _ = signalled_tx.send(());
         // End the live streams, or the graceful shutdown would wait for them forever.
         hub.close();
     };
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    let server = axum::serve(listener, app).with_graceful_shutdown(shutdown);
+    let deadline = async move {
+        if signalled_rx.await.is_ok() {
+            tokio::time::sleep(grace).await;
+        } else {
+            std::future::pending::<()>().await;
+        }
+    };
+    tokio::select! {
+        result = server => result?,
+        () = deadline => {
+            tracing::warn!(grace_secs = grace.as_secs(), "grace period over: closing the connections still open");
+        }
+    }
+    // Workers hold no transaction across an await point that matters: a mail claimed but not sent is
+    // retried after its lease (ADR 0005), a housekeeping pass is repeated by the next start.
+    for w in workers {
+        w.abort();
+        let _ = w.await;
+    }
+    tracing::info!("stopped");
     Ok(())
 }
 
 /// Purge expired sessions, reset links and throttle rows every few minutes.
-fn spawn_housekeeping(state: AppState) {
+fn spawn_housekeeping(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let window = domain::throttle::LoginThrottle::default().window_secs;
         // Not at the very start: a fresh node has nothing to purge yet, and the first minute stays free of
@@ -484,5 +515,5 @@ fn spawn_housekeeping(state: AppState) {
             }
             tokio::time::sleep(Duration::from_secs(300)).await;
         }
-    });
+    })
 }

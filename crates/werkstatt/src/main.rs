@@ -1,11 +1,12 @@
 //! `werkstatt`: the single binary of Smart City Werkstatt.
 
 use anyhow::Context;
-use clap::{Args, Parser, Subcommand};
-use std::net::SocketAddr;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use std::path::PathBuf;
 use web::{AppState, Config, MailTransport};
 
+mod backup;
+mod config;
 mod export;
 mod opinions;
 
@@ -84,15 +85,28 @@ enum Command {
     /// Opinion maps (Meinungsbild) from Pol.is exports; needs no database.
     #[command(subcommand)]
     Opinions(opinions::OpinionsCommand),
+    /// Write a consistent backup (one SQLite file) while the server keeps running.
+    Backup(backup::BackupArgs),
+    /// Bring a backup back into an empty database (`--force` replaces existing data).
+    Restore(backup::RestoreArgs),
+    /// Copy an installation to another database, e.g. from SQLite to PostgreSQL.
+    MigrateDb(backup::MigrateDbArgs),
 }
 
+/// Flags of `serve`. Values are checked by `web::settings` (so that an error can name the flag, the
+/// variable or the file line it came from); clap's defaults here only show in `--help`. The fields are read
+/// through the `ArgMatches` (`config::load`), which know each value's origin, not through this struct.
 #[derive(Args)]
+#[allow(dead_code)]
 struct ServeArgs {
     #[command(flatten)]
     db: DbArgs,
+    /// Configuration file (TOML, see docs/werkstatt.example.toml); flags and variables override it.
+    #[arg(long, env = "WERKSTATT_CONFIG")]
+    config: Option<PathBuf>,
     /// Address to listen on.
     #[arg(long, env = "WERKSTATT_BIND", default_value = "127.0.0.1:8080")]
-    bind: SocketAddr,
+    bind: String,
     /// Load the demo content before serving.
     #[arg(long)]
     demo: bool,
@@ -115,6 +129,15 @@ struct ServeArgs {
     /// Trust the last hop of `X-Forwarded-For` (only behind a proxy that sets it).
     #[arg(long, env = "WERKSTATT_TRUST_PROXY")]
     trust_proxy: bool,
+    /// How long a log-in lasts, in hours (1–2160; default 336 = 14 days).
+    #[arg(long, env = "WERKSTATT_SESSION_TTL_HOURS")]
+    session_ttl_hours: Option<String>,
+    /// On SIGTERM/Ctrl-C, seconds that requests in flight may take to finish (1–600; default 30).
+    #[arg(long, env = "WERKSTATT_SHUTDOWN_GRACE_SECS")]
+    shutdown_grace_secs: Option<String>,
+    /// `text` (default) or `json` (one object per line, with request id and municipality).
+    #[arg(long, env = "WERKSTATT_LOG_FORMAT")]
+    log_format: Option<String>,
 }
 
 /// SQLite writes its file, journal and shared-memory index next to the database: refuse to start with a
@@ -137,22 +160,7 @@ fn check_writable(db_file: &std::path::Path) -> anyhow::Result<()> {
 
 /// Hide the password of a database URL in messages.
 fn redact(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut u) if u.password().is_some() => {
-            let _ = u.set_password(Some("***"));
-            u.to_string()
-        }
-        _ => url.to_string(),
-    }
-}
-
-fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_target(false)
-        .init();
+    web::settings::redact_url(url)
 }
 
 async fn shutdown_signal() {
@@ -169,7 +177,6 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-    tracing::info!("shutting down: finishing requests in flight");
 }
 
 fn print_demo_accounts(accounts: &[web::demo::DemoAccount]) {
@@ -183,33 +190,57 @@ fn print_demo_accounts(accounts: &[web::demo::DemoAccount]) {
     println!();
 }
 
-async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let db = args.db.open().await?;
+async fn serve(args: ServeArgs, settings: web::settings::Settings) -> anyhow::Result<()> {
+    let db_args = DbArgs {
+        data_dir: settings.data_dir.clone(),
+        database_url: settings.database_url.clone(),
+    };
+    tracing::info!(
+        bind = %settings.bind,
+        data_dir = %settings.data_dir.display(),
+        database = %redact(&db_args.url()?),
+        base_url = settings.base_url.as_deref().unwrap_or("-"),
+        smtp = %settings.smtp_url.as_deref().map(redact).unwrap_or_else(|| "-".into()),
+        trust_proxy = settings.trust_proxy,
+        shutdown_grace_secs = settings.shutdown_grace.as_secs(),
+        "starting"
+    );
+    let db = db_args.open().await?;
     if args.demo {
         let accounts = web::demo::load(&db)
             .await
             .map_err(|e| anyhow::anyhow!("loading demo data: {e}"))?;
         print_demo_accounts(&accounts);
     }
-    let mut config = Config::new(args.bind, &args.db.data_dir);
-    if let Some(b) = args.base_url {
-        config.base_url = b.trim_end_matches('/').to_string();
+    let mut config = Config::new(settings.bind, &settings.data_dir);
+    if let Some(b) = settings.base_url {
+        config.base_url = b;
     }
-    if let Some(smtp) = args.smtp_url {
+    if let Some(smtp) = settings.smtp_url {
         config.mail = MailTransport::Smtp(smtp);
     }
-    config.mail_from = args.mail_from;
-    config.secure_cookies = args.secure_cookies;
-    config.trust_proxy = args.trust_proxy;
-    let listener = tokio::net::TcpListener::bind(args.bind)
+    config.mail_from = settings.mail_from;
+    config.secure_cookies = settings.secure_cookies;
+    config.trust_proxy = settings.trust_proxy;
+    config.session_ttl_secs = settings.session_ttl_secs;
+    config.shutdown_grace = settings.shutdown_grace;
+    let listener = tokio::net::TcpListener::bind(settings.bind)
         .await
-        .with_context(|| format!("cannot listen on {}", args.bind))?;
+        .with_context(|| format!("cannot listen on {}", settings.bind))?;
     println!(
         "Smart City Werkstatt läuft auf http://{} (Datenbank: {:?})",
         listener.local_addr()?,
         db.kind()
     );
-    web::serve(listener, AppState::new(db, config), shutdown_signal()).await
+    let served = web::serve(
+        listener,
+        AppState::new(db.clone(), config),
+        shutdown_signal(),
+    )
+    .await;
+    // Closing the pool checkpoints SQLite's write-ahead log into the database file.
+    db.close().await;
+    served
 }
 
 async fn invite_admin(db: &store::Db, email: &str, base_url: &str) -> anyhow::Result<String> {
@@ -233,14 +264,33 @@ async fn invite_admin(db: &store::Db, email: &str, base_url: &str) -> anyhow::Re
 }
 
 fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
-    init_logging();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let mut settings = None;
+    if let Command::Serve(args) = &cli.command {
+        let serve_matches = matches.subcommand_matches("serve").expect("serve matches");
+        match config::load(serve_matches, args.config.as_deref()) {
+            Ok(s) => settings = Some(s),
+            Err(problems) => {
+                eprint!("{problems}");
+                std::process::exit(2);
+            }
+        }
+    }
+    config::init_logging(
+        settings
+            .as_ref()
+            .map_or_else(config::log_format_from_env, |s| s.log_format),
+    );
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     rt.block_on(async move {
         match cli.command {
-            Command::Serve(args) => serve(args).await,
+            Command::Serve(args) => serve(args, settings.expect("checked settings")).await,
+            Command::Backup(args) => backup::backup(args).await,
+            Command::Restore(args) => backup::restore(args).await,
+            Command::MigrateDb(args) => backup::migrate_db(args).await,
             Command::Opinions(command) => opinions::run(command),
             Command::Export(command) => export::run(command).await,
             Command::Migrate(db) => {

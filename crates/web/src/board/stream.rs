@@ -64,12 +64,13 @@ pub async fn events(
         let ev = st.next().await?;
         Some((Ok::<SseEvent, Infallible>(ev), st))
     });
-    Ok(Sse::new(Guarded {
+    let sse = Sse::new(Guarded {
         inner: Box::pin(s),
         metrics: state.metrics.clone(),
     })
-    .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
-    .into_response())
+    .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)));
+    // nginx passes this stream on unbuffered even where `proxy_buffering` is on (docs/OPERATIONS.md).
+    Ok(([("x-accel-buffering", "no")], sse).into_response())
 }
 
 struct Follow {

@@ -21,6 +21,7 @@ mod leaks;
 mod municipalities;
 mod network;
 mod opendata;
+mod ops;
 mod pagecache;
 mod participation;
 mod participation_benefit;
@@ -72,6 +73,7 @@ fn main() {
         faults::cases(),
         audit::cases(),
         authz::cases(),
+        ops::cases(),
     ]
     .into_iter()
     .flatten()
