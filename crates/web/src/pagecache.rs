@@ -188,8 +188,16 @@ pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> R
     }
     let cache = &state.pages;
     // Read the marker before rendering: what the handler reads is at least this fresh.
-    let Ok(marker) = cache.freshness.marker().await else {
-        return next.run(req).await;
+    let marker = match cache.freshness.marker().await {
+        Ok(m) => m,
+        Err(e) => {
+            // The database does not answer: the 503 page at once, not a second wait in the handler.
+            let mut req = req;
+            if e.is_unavailable() {
+                req.extensions_mut().insert(crate::error::DatabaseDown);
+            }
+            return next.run(req).await;
+        }
     };
     let key = Key {
         path: ctx.path.clone(),
