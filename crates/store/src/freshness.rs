@@ -23,7 +23,7 @@ pub struct Freshness {
 enum Kind {
     Postgres(sqlx::PgPool),
     Sqlite {
-        options: sqlx::sqlite::SqliteConnectOptions,
+        options: Box<sqlx::sqlite::SqliteConnectOptions>,
         conn: Mutex<(u64, Option<SqliteConnection>)>,
     },
 }
@@ -33,7 +33,7 @@ impl Freshness {
         let kind = match db.pool() {
             Pool::Postgres(p) => Kind::Postgres(p.clone()),
             Pool::Sqlite(p) => Kind::Sqlite {
-                options: (*p.connect_options()).clone(),
+                options: Box::new((*p.connect_options()).clone()),
                 conn: Mutex::new((0, None)),
             },
         };
