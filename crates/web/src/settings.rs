@@ -452,8 +452,12 @@ pub fn check_data_dir(settings: &Settings, origin: Origin) -> Result<(), ConfigE
     std::fs::create_dir_all(dir)
         .map_err(|e| err(format!("cannot create {}: {e}", dir.display())))?;
     let probe = dir.join(format!(".werkstatt-write-test-{}", std::process::id()));
-    std::fs::write(&probe, b"ok")
-        .map_err(|e| err(format!("{} is not writable: {e}", dir.display())))?;
+    std::fs::write(&probe, b"ok").map_err(|e| {
+        err(format!(
+            "{} ist nicht beschreibbar / is not writable: {e}",
+            dir.display()
+        ))
+    })?;
     let _ = std::fs::remove_file(&probe);
     Ok(())
 }

@@ -78,8 +78,20 @@ pub(crate) fn load(serve: &ArgMatches, config_file: Option<&Path>) -> Result<Set
         .iter()
         .find_map(|l| l.get("data_dir").map(|(_, o)| o.clone()))
         .unwrap_or(Origin::Default);
-    // With PostgreSQL the folder still holds the mail files (without SMTP).
-    settings::check_data_dir(&s, origin).map_err(|e| Problems(vec![e]))?;
+    // SQLite keeps the database there: not writable is a configuration error. With PostgreSQL the folder
+    // holds only the mail files (without SMTP), which wait in the queue until it is writable again — a
+    // warning, not a reason to refuse service (ADR 0019).
+    let sqlite = s
+        .database_url
+        .as_deref()
+        .is_none_or(|u| u.starts_with("sqlite:"));
+    match settings::check_data_dir(&s, origin) {
+        Err(e) if sqlite => return Err(Problems(vec![e])),
+        Err(e) => eprintln!(
+            "Warnung / warning: {e} — Mails ohne SMTP-Server warten in der Warteschlange, bis der Ordner beschreibbar ist"
+        ),
+        Ok(()) => {}
+    }
     Ok(s)
 }
 
