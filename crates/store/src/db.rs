@@ -40,6 +40,10 @@ impl StoreError {
             | sqlx::Error::PoolClosed
             | sqlx::Error::Io(_)
             | sqlx::Error::WorkerCrashed => true,
+            // After a COMMIT that SQLite refused (disk full), sqlx lends the connection once more with its
+            // transaction depth not yet reset, and the next BEGIN on it fails this way; the connection is
+            // reset after that. Transient, part of the same outage.
+            sqlx::Error::InvalidSavePointStatement => true,
             sqlx::Error::Database(d) => {
                 let code = d.code().unwrap_or_default();
                 if d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {

@@ -684,7 +684,8 @@ async fn sqlite_disk_full_and_freed_again(app: &TestApp) {
         before_recovery
             .iter()
             .all(|s| *s == StatusCode::SERVICE_UNAVAILABLE),
-        "{before_recovery:?}"
+        "{before_recovery:?}\n{}",
+        node.log()
     );
     if !before_recovery.is_empty() {
         eprintln!(
