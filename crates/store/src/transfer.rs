@@ -480,6 +480,17 @@ fn column_of<'t>(table: &'t Table, name: &str) -> TransferResult<&'t Column> {
 }
 
 impl<'a> Sink<'a> {
+    fn new(source: &'a Table, target: &'a Table) -> Self {
+        Sink {
+            source,
+            target,
+            pending: vec![],
+            rows: vec![],
+            bytes: 0,
+            copied: 0,
+        }
+    }
+
     async fn push(&mut self, to: &mut Target, mut row: Vec<Value>) -> TransferResult<()> {
         if !self.source.self_refs.is_empty() {
             let key: Vec<Value> = self
@@ -633,14 +644,7 @@ pub async fn copy(from: &Db, to: &Db) -> TransferResult<CopyReport> {
             // A deferred read transaction: the snapshot is taken by the first read and kept to the end.
             let mut src = p.begin().await?;
             for t in &source_tables {
-                let mut sink = Sink {
-                    source: t,
-                    target: target_by_name[t.name.as_str()],
-                    pending: vec![],
-                    rows: vec![],
-                    bytes: 0,
-                    copied: 0,
-                };
+                let mut sink = Sink::new(t, target_by_name[t.name.as_str()]);
                 let sql = select_sql(t);
                 let mut rows = sqlx::query(AssertSqlSafe(sql)).fetch(&mut *src);
                 while let Some(row) = rows.try_next().await? {
@@ -657,14 +661,7 @@ pub async fn copy(from: &Db, to: &Db) -> TransferResult<CopyReport> {
                 .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 .await?;
             for t in &source_tables {
-                let mut sink = Sink {
-                    source: t,
-                    target: target_by_name[t.name.as_str()],
-                    pending: vec![],
-                    rows: vec![],
-                    bytes: 0,
-                    copied: 0,
-                };
+                let mut sink = Sink::new(t, target_by_name[t.name.as_str()]);
                 let sql = select_sql(t);
                 let mut rows = sqlx::query(AssertSqlSafe(sql)).fetch(&mut *src);
                 while let Some(row) = rows.try_next().await? {
