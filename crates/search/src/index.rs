@@ -209,8 +209,12 @@ impl Index {
     pub fn replace_all(&self, docs: &[Document]) -> Result<(), SearchError> {
         let mut w = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
         w.delete_all_documents()?;
-        for d in docs {
-            w.add_document(self.to_doc(d))?;
+        // An entity changed twice since the last look comes twice: add only its last reading.
+        let mut added = HashSet::new();
+        for d in docs.iter().rev() {
+            if added.insert((d.kind, d.id)) {
+                w.add_document(self.to_doc(d))?;
+            }
         }
         w.commit()?;
         drop(w);
@@ -219,7 +223,7 @@ impl Index {
     }
 
     /// Remove the entities `gone` and (re-)add `docs`, as one commit. An entity that changed is listed in
-    /// `gone` and, if it is still searchable, in `docs`.
+    /// `gone` and, if it is still searchable, in `docs`; listed more than once, its last document counts.
     pub fn apply(&self, gone: &[(Kind, i64)], docs: &[Document]) -> Result<(), SearchError> {
         let mut w = self.writer.lock().map_err(|_| SearchError::Poisoned)?;
         let mut removed = HashSet::new();
@@ -232,8 +236,12 @@ impl Index {
                 w.delete_term(Term::from_field_text(self.f.key, &key(k, id)));
             }
         }
-        for d in docs {
-            w.add_document(self.to_doc(d))?;
+        // An entity changed twice since the last look comes twice: add only its last reading.
+        let mut added = HashSet::new();
+        for d in docs.iter().rev() {
+            if added.insert((d.kind, d.id)) {
+                w.add_document(self.to_doc(d))?;
+            }
         }
         w.commit()?;
         drop(w);
@@ -594,5 +602,37 @@ mod tests {
         assert_eq!(i.search(&q("Radwege"), &all).unwrap().total, 0);
         assert_eq!(i.search(&q("Bänke"), &all).unwrap().total, 1);
         assert_eq!(i.search(&q("Stellplätze"), &all).unwrap().total, 0);
+    }
+
+    #[test]
+    fn an_entity_changed_twice_in_one_look_is_found_once_as_last_read() {
+        let i = index();
+        let all = Viewer {
+            all: true,
+            ..Default::default()
+        };
+        let first = doc(
+            Kind::Measure,
+            1,
+            1,
+            Visibility::Oeffentlich,
+            "Fahrrad",
+            "Entwurf",
+        );
+        let last = doc(
+            Kind::Measure,
+            1,
+            1,
+            Visibility::Oeffentlich,
+            "Fahrrad",
+            "Beschlossen",
+        );
+        i.apply(&[(Kind::Measure, 1), (Kind::Measure, 1)], &[first, last])
+            .unwrap();
+        assert_eq!(i.len(), 4);
+        let r = i.search(&q("Fahrrad"), &all).unwrap();
+        assert_eq!(r.total, 1);
+        assert_eq!(i.search(&q("Entwurf"), &all).unwrap().total, 0);
+        assert_eq!(i.search(&q("beschlossen"), &all).unwrap().total, 1);
     }
 }

@@ -291,30 +291,6 @@ pub async fn code_counts(db: &Db, participation_id: i64) -> StoreResult<(i64, i6
     Ok(row)
 }
 
-/// The participant of this browser or account in a format.
-pub async fn current(
-    db: &Db,
-    participation_id: i64,
-    user_id: Option<i64>,
-    token_hash: Option<&str>,
-) -> StoreResult<Option<Participant>> {
-    if let Some(uid) = user_id {
-        let sql = format!("{PARTICIPANT} WHERE participation_id = $1 AND user_id = $2");
-        let p = on_db!(db, pool => {
-            sqlx::query_as::<_, Participant>(sqlx::AssertSqlSafe(sql.clone())).bind(participation_id).bind(uid).fetch_optional(pool).await?
-        });
-        if p.is_some() {
-            return Ok(p);
-        }
-    }
-    let Some(h) = token_hash else { return Ok(None) };
-    let sql = format!("{PARTICIPANT} WHERE participation_id = $1 AND token_hash = $2");
-    let p = on_db!(db, pool => {
-        sqlx::query_as::<_, Participant>(sqlx::AssertSqlSafe(sql.clone())).bind(participation_id).bind(h).fetch_optional(pool).await?
-    });
-    Ok(p)
-}
-
 /// How many people take part (confirmed), for result pages.
 pub async fn participant_count(db: &Db, participation_id: i64) -> StoreResult<i64> {
     let n = on_db!(db, pool => {
@@ -477,18 +453,88 @@ pub async fn items(db: &Db, participation_id: i64) -> StoreResult<Vec<Item>> {
     Ok(rows)
 }
 
-/// Whether an item belongs to a format (one indexed lookup; the vote path checks this per vote).
-pub async fn has_item(
+/// Everything a request on one format needs before it acts, read in one query: the city (by its slug), the
+/// format (of that city), the visitor's participant (by account first, else by the participation cookie's
+/// token hash) and whether `item` (kind, id) is one of the format's items. `None` when the city or the format
+/// does not exist. This is the vote path's only read before the group-commit writer.
+pub struct FormatContext {
+    pub municipality: crate::municipalities::Municipality,
+    pub participation: Participation,
+    pub participant: Option<Participant>,
+    pub has_item: bool,
+}
+
+pub async fn format_context(
     db: &Db,
-    participation_id: i64,
-    item_kind: &str,
-    item_id: i64,
-) -> StoreResult<bool> {
-    let n = on_db!(db, pool => {
-        sqlx::query_scalar::<_, i64>(
-            "SELECT COUNT(*) FROM participation_items WHERE participation_id = $1 AND item_kind = $2 AND item_id = $3",
-        )
-        .bind(participation_id).bind(item_kind).bind(item_id).fetch_one(pool).await?
+    slug: &str,
+    id: i64,
+    user_id: Option<i64>,
+    token_hash: Option<&str>,
+    item: Option<(&str, i64)>,
+) -> StoreResult<Option<FormatContext>> {
+    use sqlx::Row;
+    // The participation's own columns keep their names (for its `FromRow`); the others are prefixed.
+    const SQL: &str = "SELECT p.id, p.municipality_id, p.kind, p.title, p.description, p.purpose, p.legal_basis, \
+        p.opens_at, p.closes_at, p.access, p.published, p.results_public, p.premoderation, p.points, p.cumulative, \
+        p.retention_days, p.personal_data_removed_at, \
+        m.slug AS m_slug, m.name AS m_name, m.ags AS m_ags, m.population AS m_population, m.state AS m_state, \
+        m.is_demo AS m_is_demo, \
+        pa.id AS pa_id, pa.kind AS pa_kind, pa.user_id AS pa_user_id, pa.email AS pa_email, \
+        pa.confirmed_at AS pa_confirmed_at, pa.created_at AS pa_created_at, pa.anonymised_at AS pa_anonymised_at, \
+        EXISTS (SELECT 1 FROM participation_items i WHERE i.participation_id = p.id AND i.item_kind = $5 \
+            AND i.item_id = $6) AS has_item \
+        FROM municipalities m \
+        JOIN participations p ON p.municipality_id = m.id AND p.id = $2 \
+        LEFT JOIN participants pa ON pa.id = ( \
+            SELECT x.id FROM participants x WHERE x.participation_id = p.id \
+            AND (x.user_id = $3 OR x.token_hash = $4) \
+            ORDER BY CASE WHEN x.user_id = $3 THEN 0 ELSE 1 END LIMIT 1) \
+        WHERE m.slug = $1";
+    let (kind, item_id) = item.unwrap_or(("", 0));
+    let ctx = on_db!(db, pool => {
+        let row = sqlx::query(SQL)
+            .bind(slug)
+            .bind(id)
+            .bind(user_id)
+            .bind(token_hash)
+            .bind(kind)
+            .bind(item_id)
+            .fetch_optional(pool)
+            .await?;
+        match row {
+            None => None,
+            Some(row) => {
+                let participation: Participation = sqlx::FromRow::from_row(&row)?;
+                let municipality = crate::municipalities::Municipality {
+                    id: participation.municipality_id,
+                    slug: row.try_get("m_slug")?,
+                    name: row.try_get("m_name")?,
+                    ags: row.try_get("m_ags")?,
+                    population: row.try_get("m_population")?,
+                    state: row.try_get("m_state")?,
+                    is_demo: row.try_get("m_is_demo")?,
+                };
+                let participant = match row.try_get::<Option<i64>, _>("pa_id")? {
+                    None => None,
+                    Some(pa_id) => Some(Participant {
+                        id: pa_id,
+                        participation_id: participation.id,
+                        kind: row.try_get("pa_kind")?,
+                        user_id: row.try_get("pa_user_id")?,
+                        email: row.try_get("pa_email")?,
+                        confirmed_at: row.try_get("pa_confirmed_at")?,
+                        created_at: row.try_get("pa_created_at")?,
+                        anonymised_at: row.try_get("pa_anonymised_at")?,
+                    }),
+                };
+                Some(FormatContext {
+                    municipality,
+                    participation,
+                    participant,
+                    has_item: row.try_get("has_item")?,
+                })
+            }
+        }
     });
-    Ok(n > 0)
+    Ok(ctx)
 }

@@ -19,15 +19,20 @@ pub struct City {
 impl City {
     pub async fn load(state: &AppState, ctx: &RequestCtx, slug: &str) -> Result<City, AppError> {
         let m = store::municipalities::by_slug(&state.db, slug).await?;
+        Ok(City::of(ctx, m))
+    }
+
+    /// The city with the visitor's rights, from a municipality already read.
+    pub fn of(ctx: &RequestCtx, m: store::municipalities::Municipality) -> City {
         let min_visibility = ctx.actor.min_visibility(m.id);
         let can_edit = ctx.can(Permission::EditCity(m.id));
         let can_coordinate = ctx.can(Permission::ManageMembers(m.id));
-        Ok(City {
+        City {
             m,
             min_visibility,
             can_edit,
             can_coordinate,
-        })
+        }
     }
 
     pub fn may_see(&self, v: Visibility) -> bool {

@@ -38,7 +38,6 @@ pub mod public;
 pub mod requestlog;
 pub mod search;
 pub mod security;
-pub mod settings;
 pub mod stakeholders;
 pub mod state;
 pub mod view;

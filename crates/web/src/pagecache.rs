@@ -158,24 +158,28 @@ fn split_at_token(body: &Bytes, token: &str) -> Vec<Bytes> {
     parts
 }
 
+/// The stored page with the visitor's token put back, without copying the page: the body is the stored
+/// parts (shared, reference-counted) interleaved with the token, written by hyper as they are.
 fn assemble(entry: &Entry, token: &str) -> Response {
     let len = entry.parts.iter().map(Bytes::len).sum::<usize>()
         + token.len() * entry.parts.len().saturating_sub(1);
-    let mut body = Vec::with_capacity(len);
+    let token = Bytes::copy_from_slice(token.as_bytes());
+    let mut chunks = Vec::with_capacity(entry.parts.len() * 2);
     for (i, part) in entry.parts.iter().enumerate() {
         if i > 0 {
-            body.extend_from_slice(token.as_bytes());
+            chunks.push(Ok::<_, std::convert::Infallible>(token.clone()));
         }
-        body.extend_from_slice(part);
+        chunks.push(Ok(part.clone()));
     }
-    let mut resp = Response::new(Body::from(body));
+    let mut resp = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
     *resp.headers_mut() = entry.headers.clone();
+    resp.headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
     resp.headers_mut()
         .insert(CACHE_HEADER, HeaderValue::from_static("hit"));
     resp
 }
 
-/// Middleware (inside `ctx::load`): answer anonymous page views from the cache, keep fresh renders.
 pub async fn serve(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != Method::GET {
         return next.run(req).await;

@@ -1,10 +1,10 @@
 //! The settings of `werkstatt serve`: flags and environment variables (read by clap) over the TOML file of
-//! `--config` / `WERKSTATT_CONFIG` over the defaults, checked by `web::settings` before anything starts.
+//! `--config` / `WERKSTATT_CONFIG` over the defaults, checked by `settings` before anything starts.
 
 use clap::ArgMatches;
 use clap::parser::ValueSource;
+use settings::{self, ConfigError, Layer, LogFormat, Origin, Settings};
 use std::path::Path;
-use web::settings::{self, ConfigError, Layer, LogFormat, Origin, Settings};
 
 /// The flags and environment variables that were actually given (clap's own defaults are left out, so that
 /// the file can set what the command line does not).

@@ -93,7 +93,7 @@ enum Command {
     MigrateDb(backup::MigrateDbArgs),
 }
 
-/// Flags of `serve`. Values are checked by `web::settings` (so that an error can name the flag, the
+/// Flags of `serve`. Values are checked by `settings` (so that an error can name the flag, the
 /// variable or the file line it came from); clap's defaults here only show in `--help`. The fields are read
 /// through the `ArgMatches` (`config::load`), which know each value's origin, not through this struct.
 #[derive(Args)]
@@ -160,7 +160,7 @@ fn check_writable(db_file: &std::path::Path) -> anyhow::Result<()> {
 
 /// Hide the password of a database URL in messages.
 fn redact(url: &str) -> String {
-    web::settings::redact_url(url)
+    settings::redact_url(url)
 }
 
 async fn shutdown_signal() {
@@ -190,7 +190,7 @@ fn print_demo_accounts(accounts: &[web::demo::DemoAccount]) {
     println!();
 }
 
-async fn serve(args: ServeArgs, settings: web::settings::Settings) -> anyhow::Result<()> {
+async fn serve(args: ServeArgs, settings: settings::Settings) -> anyhow::Result<()> {
     let db_args = DbArgs {
         data_dir: settings.data_dir.clone(),
         database_url: settings.database_url.clone(),

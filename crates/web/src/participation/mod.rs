@@ -54,30 +54,49 @@ impl Format {
         slug: &str,
         id: i64,
     ) -> Result<Format, AppError> {
-        let city = City::load(state, ctx, slug).await?;
-        let p = store::participation::get(&state.db, city.m.id, id).await?;
+        Ok(Format::load_with_item(state, ctx, jar, slug, id, None)
+            .await?
+            .0)
+    }
+
+    /// [`Format::load`], and whether `item` (kind, id) is one of the format's items — one query in all
+    /// (`store::participation::format_context`), so a vote reads the database once before its writer.
+    pub async fn load_with_item(
+        state: &AppState,
+        ctx: &RequestCtx,
+        jar: &CookieJar,
+        slug: &str,
+        id: i64,
+        item: Option<(&str, i64)>,
+    ) -> Result<(Format, bool), AppError> {
+        let token_hash = jar
+            .get(PART_COOKIE)
+            .map(|c| store::tokens::hash_token(c.value()));
+        let found = store::participation::format_context(
+            &state.db,
+            slug,
+            id,
+            ctx.actor.user_id,
+            token_hash.as_deref(),
+            item,
+        )
+        .await?
+        .ok_or(AppError::NotFound)?;
+        let city = City::of(ctx, found.municipality);
+        let p = found.participation;
         if !p.published && !city.can_edit {
             return Err(AppError::NotFound);
         }
         let kind = Kind::parse(&p.kind).ok_or_else(|| AppError::Internal("unknown kind".into()))?;
         let phase = domain::participation::phase(store::now_secs(), p.opens_at, p.closes_at);
-        let token_hash = jar
-            .get(PART_COOKIE)
-            .map(|c| store::tokens::hash_token(c.value()));
-        let participant = store::participation::current(
-            &state.db,
-            p.id,
-            ctx.actor.user_id,
-            token_hash.as_deref(),
-        )
-        .await?;
-        Ok(Format {
+        let format = Format {
             city,
             p,
             kind,
             phase,
-            participant,
-        })
+            participant: found.participant,
+        };
+        Ok((format, found.has_item))
     }
 
     /// `/kommunen/{slug}/beteiligung/{id}{rest}`.

@@ -206,7 +206,14 @@ pub async fn vote(
     Path((slug, id)): Path<(String, i64)>,
     Form(v): Form<VoteForm>,
 ) -> Result<Response, AppError> {
-    let f = Format::load(&state, &ctx, &jar, &slug, id).await?;
+    let kind = match v.item_kind.as_str() {
+        "massnahme" => Some("massnahme"),
+        "idee" => Some("idee"),
+        _ => None,
+    };
+    let item_id = v.item_id.parse::<i64>().ok();
+    let item = kind.zip(item_id);
+    let (f, is_item) = Format::load_with_item(&state, &ctx, &jar, &slug, id, item).await?;
     let refuse = |ctx: RequestCtx, f: Format, code: &'static str| {
         let state = state.clone();
         let json = wants_json(&headers);
@@ -230,25 +237,15 @@ pub async fn vote(
         };
         return refuse(ctx, f, code).await;
     };
-    let kind: &'static str = match v.item_kind.as_str() {
-        "massnahme" => "massnahme",
-        "idee" => "idee",
-        _ => return refuse(ctx, f, "err-vote-unknown").await,
-    };
-    let (Ok(item_id), Some(delta)) = (
-        v.item_id.parse::<i64>(),
-        match v.delta.as_str() {
-            "1" | "+1" => Some(1),
-            "-1" => Some(-1),
-            _ => None,
-        },
-    ) else {
-        return refuse(ctx, f, "err-vote-unknown").await;
+    let delta = match v.delta.as_str() {
+        "1" | "+1" => Some(1),
+        "-1" => Some(-1),
+        _ => None,
     };
     // Only the format's items can receive points.
-    if !store::participation::has_item(&state.db, f.p.id, kind, item_id).await? {
+    let (Some((kind, item_id)), Some(delta), true) = (item, delta, is_item) else {
         return refuse(ctx, f, "err-vote-unknown").await;
-    }
+    };
     let op = VoteOp::Points {
         participation_id: f.p.id,
         participant_id: participant.id,

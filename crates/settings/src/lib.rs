@@ -3,7 +3,7 @@
 //! Precedence: flag > environment variable > configuration file > default. Each source becomes a [`Layer`]
 //! of raw values that remember where they came from; [`resolve`] takes the highest layer per setting, checks
 //! every value and reports *all* problems at once, each naming the setting and its origin (file and line,
-//! variable or flag). [`from_toml`] is a pure function (fuzzed by the coordinator's cargo-fuzz target).
+//! variable or flag). [`from_toml`] is a pure function (fuzzed by `fuzz/fuzz_targets/config.rs`).
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
