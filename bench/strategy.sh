@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 secs="${1:-10}"
 target="${STRATEGY_TARGET:-500}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
-cargo build --release --quiet
+cargo build --release --quiet -p werkstatt --bin werkstatt --examples
 bin="$CARGO_TARGET_DIR/release/werkstatt"
 data="$(mktemp -d)"
 port=18081

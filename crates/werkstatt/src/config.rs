@@ -103,11 +103,23 @@ pub(crate) fn log_format_from_env() -> LogFormat {
     }
 }
 
-pub(crate) fn init_logging(format: LogFormat) {
+/// Log to stdout through a writer thread: a request's line is handed over, not written, so the request
+/// path makes no write call and takes no lock on stdout; the thread writes what has queued up in one call.
+/// Lines are never dropped (a full queue makes the logger wait). Keep the guard until the process ends: it
+/// writes what is still queued.
+pub(crate) fn init_logging(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("werkstatt-log")
+        .finish(std::io::BufWriter::with_capacity(
+            64 * 1024,
+            std::io::stdout(),
+        ));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_writer(writer)
         .with_target(false);
     match format {
         LogFormat::Text => builder.init(),
@@ -117,4 +129,5 @@ pub(crate) fn init_logging(format: LogFormat) {
             .with_span_list(false)
             .init(),
     }
+    guard
 }

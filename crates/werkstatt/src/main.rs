@@ -277,7 +277,7 @@ fn main() -> anyhow::Result<()> {
             }
         }
     }
-    config::init_logging(
+    let _log = config::init_logging(
         settings
             .as_ref()
             .map_or_else(config::log_format_from_env, |s| s.log_format),
