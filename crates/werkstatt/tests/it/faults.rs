@@ -6,12 +6,13 @@
 
 use crate::accounts::{Smtp, free_port};
 use crate::case;
+use crate::child::Node;
 use crate::harness::{Case, Needs, TestApp, csrf_from, location};
 use reqwest::{Client, StatusCode, redirect};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -33,78 +34,6 @@ pub fn cases() -> Vec<Case> {
 const UNAVAILABLE: &str = "Vorübergehend nicht erreichbar";
 
 /// A `werkstatt serve` child process with its log; killed (SIGKILL) when dropped.
-struct Node {
-    child: Option<Child>,
-    base: String,
-    log: PathBuf,
-}
-
-impl Node {
-    fn spawn(data_dir: &Path, log: PathBuf, extra: &[&str]) -> Node {
-        let port = free_port();
-        let file = std::fs::File::create(&log).expect("log file");
-        let child = Command::new(env!("CARGO_BIN_EXE_werkstatt"))
-            .arg("serve")
-            .arg("--bind")
-            .arg(format!("127.0.0.1:{port}"))
-            .arg("--data-dir")
-            .arg(data_dir)
-            .args(extra)
-            .env("RUST_LOG", "info,sqlx=warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::from(file.try_clone().expect("log")))
-            .stderr(Stdio::from(file))
-            .spawn()
-            .expect("start werkstatt serve");
-        Node {
-            child: Some(child),
-            base: format!("http://127.0.0.1:{port}"),
-            log,
-        }
-    }
-
-    /// Wait until `/healthz` answers 200.
-    async fn ready(&self) {
-        let c = Client::new();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Ok(r) = c.get(self.url("/healthz")).send().await
-                && r.status() == StatusCode::OK
-            {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "server did not answer /healthz within 20 s:\n{}",
-                self.log()
-            );
-            tokio::time::sleep(Duration::from_millis(25)).await;
-        }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// SIGKILL, no chance to flush or shut down.
-    fn kill(&mut self) {
-        if let Some(mut c) = self.child.take() {
-            c.kill().expect("SIGKILL");
-            c.wait().expect("reaped");
-        }
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
 fn browser() -> Client {
     Client::builder()
         .cookie_store(true)

@@ -11,6 +11,7 @@ mod authz;
 mod board;
 mod board_browser;
 mod browser;
+mod child;
 mod concept;
 mod exchange;
 mod faults;

@@ -3,11 +3,12 @@
 //! real binary.
 
 use crate::case;
+use crate::child::Node;
 use crate::harness::{Backend, Case, PASSWORD, TestApp, fresh_db, link_in};
 use reqwest::{Client, StatusCode};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -434,93 +435,13 @@ async fn migrate_db_copies_every_table_and_the_copy_serves(app: TestApp) {
     assert!(app.user("neu@x.de", None, &[]).await > max_user);
 }
 
-/// A `werkstatt serve` child process, killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-    log: PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    fn terminate(&self) {
-        // SAFETY: sending a signal to our own child process.
-        let rc = unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
-        assert_eq!(rc, 0, "kill -TERM");
-    }
-
-    async fn wait_exit(&mut self, within: Duration) -> std::process::ExitStatus {
-        let deadline = Instant::now() + within;
-        loop {
-            if let Some(s) = self.child.try_wait().expect("try_wait") {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "server did not exit within {within:?}:\n{}",
-                self.log()
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port()
-}
-
-async fn start(app: &TestApp, database_url: &str, extra: &[&str]) -> Server {
-    let port = free_port();
-    let log = app.tmp.path().join(format!("serve-{port}.log"));
-    let file = std::fs::File::create(&log).expect("log file");
-    let child = Command::new(BIN)
-        .arg("serve")
-        .arg("--bind")
-        .arg(format!("127.0.0.1:{port}"))
-        .arg("--data-dir")
-        .arg(app.tmp.path())
-        .arg("--database-url")
-        .arg(database_url)
-        .args(extra)
-        .env("RUST_LOG", "info,sqlx=warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::from(file.try_clone().expect("log")))
-        .stderr(Stdio::from(file))
-        .spawn()
-        .expect("start werkstatt serve");
-    let server = Server {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-        log,
-    };
-    let c = Client::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(r) = c.get(format!("{}/healthz", server.base)).send().await
-            && r.status() == StatusCode::OK
-        {
-            return server;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "server did not answer /healthz within 30 s:\n{}",
-            server.log()
-        );
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+async fn start(app: &TestApp, database_url: &str, extra: &[&str]) -> Node {
+    static STARTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = STARTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let log = app.tmp.path().join(format!("serve-{n}.log"));
+    let mut args = vec!["--database-url", database_url];
+    args.extend_from_slice(extra);
+    Node::start(app.tmp.path(), log, &args).await
 }
 
 async fn a_bad_configuration_stops_the_start_naming_the_setting(app: TestApp) {

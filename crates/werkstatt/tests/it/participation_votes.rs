@@ -3,12 +3,12 @@
 //! and budgets agree with the vote rows.
 
 use crate::case;
+use crate::child::Node;
 use crate::harness::{Case, TestApp};
 use crate::participation::format;
 use reqwest::{Client, StatusCode};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
@@ -27,63 +27,14 @@ const PER_CLIENT: usize = 2;
 /// Items (measures) of the voting; one point per person and item (not cumulative).
 const ITEMS: usize = 100;
 
-/// A `werkstatt serve` child process, killed when dropped.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port()
-}
-
 /// Start the binary on `database_url` and wait until `/healthz` answers.
-async fn start(database_url: &str, data_dir: &Path, log: &str) -> Server {
-    let port = free_port();
-    let log = std::fs::File::create(data_dir.join(log)).expect("log file");
-    let child = Command::new(env!("CARGO_BIN_EXE_werkstatt"))
-        .arg("serve")
-        .arg("--bind")
-        .arg(format!("127.0.0.1:{port}"))
-        .arg("--data-dir")
-        .arg(data_dir)
-        .arg("--database-url")
-        .arg(database_url)
-        .env("RUST_LOG", "info,sqlx=warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::from(log.try_clone().expect("log")))
-        .stderr(Stdio::from(log))
-        .spawn()
-        .expect("start werkstatt serve");
-    let server = Server {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    let c = Client::new();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        if let Ok(r) = c.get(format!("{}/healthz", server.base)).send().await
-            && r.status() == StatusCode::OK
-        {
-            return server;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "server did not answer /healthz within 20 s (see {})",
-            data_dir.display()
-        );
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
+async fn start(database_url: &str, data_dir: &Path, log: &str) -> Node {
+    Node::start(
+        data_dir,
+        data_dir.join(log),
+        &["--database-url", database_url],
+    )
+    .await
 }
 
 /// The URL the child process gets for the test's own database.
@@ -288,8 +239,7 @@ async fn acknowledged_votes_survive_a_kill_and_count_once(app: TestApp) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     tokio::time::sleep(Duration::from_millis(300)).await;
-    first.child.kill().expect("SIGKILL");
-    first.child.wait().expect("reaped");
+    first.kill();
     *dead_at.lock().unwrap() = Some(Instant::now());
     let acked_at_kill = seen.lock().unwrap().acked.len();
 
