@@ -63,6 +63,11 @@ pub const SETTINGS: &[(&str, &str, &str)] = &[
     ("bind", "WERKSTATT_BIND", "--bind"),
     ("data_dir", "WERKSTATT_DATA_DIR", "--data-dir"),
     ("database_url", "DATABASE_URL", "--database-url"),
+    (
+        "database_pool_size",
+        "WERKSTATT_DATABASE_POOL_SIZE",
+        "--database-pool-size",
+    ),
     ("base_url", "WERKSTATT_BASE_URL", "--base-url"),
     ("smtp_url", "WERKSTATT_SMTP_URL", "--smtp-url"),
     ("mail_from", "WERKSTATT_MAIL_FROM", "--mail-from"),
@@ -92,6 +97,7 @@ pub struct FileConfig {
     pub bind: Option<toml::Spanned<String>>,
     pub data_dir: Option<toml::Spanned<String>>,
     pub database_url: Option<toml::Spanned<String>>,
+    pub database_pool_size: Option<toml::Spanned<i64>>,
     pub base_url: Option<toml::Spanned<String>>,
     pub smtp_url: Option<toml::Spanned<String>>,
     pub mail_from: Option<toml::Spanned<String>>,
@@ -154,6 +160,7 @@ pub fn from_toml(text: &str) -> Result<FileConfig, ConfigError> {
         bind,
         data_dir,
         database_url,
+        database_pool_size,
         base_url,
         smtp_url,
         mail_from,
@@ -218,6 +225,8 @@ pub struct Settings {
     pub bind: SocketAddr,
     pub data_dir: PathBuf,
     pub database_url: Option<String>,
+    /// Connections per node; `None`: the store's default for the engine.
+    pub database_pool_size: Option<u32>,
     pub base_url: Option<String>,
     pub smtp_url: Option<String>,
     pub mail_from: String,
@@ -235,6 +244,8 @@ pub const DEFAULT_SESSION_TTL_HOURS: i64 = 14 * 24;
 pub const DEFAULT_SHUTDOWN_GRACE_SECS: i64 = 30;
 /// Session lifetime bounds: one hour to 90 days.
 pub const SESSION_TTL_HOURS: std::ops::RangeInclusive<i64> = 1..=90 * 24;
+/// Bounds of the connection pool of one node (PostgreSQL's default `max_connections` is 100 for all nodes).
+pub const DATABASE_POOL_SIZE: std::ops::RangeInclusive<i64> = 1..=500;
 /// Grace period bounds for finishing requests on shutdown.
 pub const SHUTDOWN_GRACE_SECS: std::ops::RangeInclusive<i64> = 1..=600;
 
@@ -391,6 +402,8 @@ pub fn resolve(layers: &[&Layer]) -> Result<Settings, Vec<ConfigError>> {
         DEFAULT_SHUTDOWN_GRACE_SECS,
         SHUTDOWN_GRACE_SECS,
     );
+    let database_pool_size = pick("database_pool_size")
+        .map(|_| number("database_pool_size", 1, DATABASE_POOL_SIZE) as u32);
     let log_format = match pick("log_format") {
         Some((v, o)) => match v.as_str() {
             "text" => LogFormat::Text,
@@ -409,6 +422,7 @@ pub fn resolve(layers: &[&Layer]) -> Result<Settings, Vec<ConfigError>> {
         bind,
         data_dir,
         database_url,
+        database_pool_size,
         base_url,
         smtp_url,
         mail_from,
@@ -490,6 +504,29 @@ mod tests {
         assert_eq!(s.session_ttl_secs, 14 * 24 * 3600);
         assert_eq!(s.mail_from, DEFAULT_MAIL_FROM);
         assert!(!s.trust_proxy);
+        assert_eq!(s.database_pool_size, None);
+    }
+
+    #[test]
+    fn the_pool_size_is_a_bounded_whole_number() {
+        let s = resolve(&[&file("database_pool_size = 4\n")]).expect("valid");
+        assert_eq!(s.database_pool_size, Some(4));
+        for bad in ["0", "501", "-3", "viele"] {
+            let mut env = Layer::default();
+            env.set(
+                "database_pool_size",
+                bad,
+                Origin::Env("WERKSTATT_DATABASE_POOL_SIZE"),
+            );
+            let e = errors(&[&env]);
+            assert_eq!(e.len(), 1, "{bad}: {e:?}");
+            assert!(
+                e[0].to_string().contains("WERKSTATT_DATABASE_POOL_SIZE")
+                    && e[0].to_string().contains("1 to 500"),
+                "{}",
+                e[0]
+            );
+        }
     }
 
     #[test]
@@ -535,7 +572,8 @@ mod tests {
         let f = file(
             "bind = \"localhost\"\nbase_url = \"https://w.example.org/werkstatt?x=1\"\n\
              database_url = \"mysql://db/w\"\nsmtp_url = \"imap://mail\"\nmail_from = \"nobody\"\n\
-             session_ttl_hours = 0\nshutdown_grace_secs = 100000\nlog_format = \"xml\"\n",
+             session_ttl_hours = 0\nshutdown_grace_secs = 100000\nlog_format = \"xml\"\n\
+             database_pool_size = 0\n",
         );
         let e = errors(&[&f]);
         let keys: Vec<&str> = e.iter().map(|e| e.key.as_str()).collect();
@@ -549,6 +587,7 @@ mod tests {
                 "mail_from",
                 "session_ttl_hours",
                 "shutdown_grace_secs",
+                "database_pool_size",
                 "log_format"
             ]
         );

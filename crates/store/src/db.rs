@@ -136,17 +136,39 @@ macro_rules! in_tx {
     };
 }
 
+/// The file of a SQLite URL as sqlx reads it: `sqlite:data/w.db` and `sqlite://data/w.db` are the relative
+/// path `data/w.db`, `sqlite:///var/w.db` the absolute `/var/w.db`; options after `?` are not part of it.
+/// `None` for other URLs and for in-memory databases.
+pub fn sqlite_file(url: &str) -> Option<&std::path::Path> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then(|| std::path::Path::new(path))
+}
+
+/// Connections per node on PostgreSQL: with three nodes 48 of the server's default 100.
+pub const DEFAULT_POOL_POSTGRES: u32 = 16;
+/// Connections per node on SQLite (readers; the vote writer and write transactions queue on SQLite's lock).
+pub const DEFAULT_POOL_SQLITE: u32 = 8;
+
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/postgres");
 
 impl Db {
-    /// Connect to `sqlite:PATH` (created if missing, WAL, full fsync) or `postgres://…`.
+    /// Connect to `sqlite:PATH` (created if missing, WAL, full fsync) or `postgres://…` with the default pool
+    /// size ([`DEFAULT_POOL_POSTGRES`], [`DEFAULT_POOL_SQLITE`]).
     pub async fn connect(url: &str) -> StoreResult<Db> {
+        Self::connect_with(url, None).await
+    }
+
+    /// [`Db::connect`] with at most `pool_size` connections (`None`: the default of the engine).
+    pub async fn connect_with(url: &str, pool_size: Option<u32>) -> StoreResult<Db> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let opts =
                 PgConnectOptions::from_str(url).map_err(|e| StoreError::Url(e.to_string()))?;
             let pool = PgPoolOptions::new()
-                .max_connections(16)
+                .max_connections(pool_size.unwrap_or(DEFAULT_POOL_POSTGRES))
                 .acquire_timeout(Duration::from_secs(5))
                 .connect_with(opts)
                 .await?;
@@ -163,7 +185,7 @@ impl Db {
             // connection's worker thread per query otherwise).
             let pool = SqlitePoolOptions::new()
                 .test_before_acquire(false)
-                .max_connections(8)
+                .max_connections(pool_size.unwrap_or(DEFAULT_POOL_SQLITE))
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
@@ -179,6 +201,14 @@ impl Db {
         Db {
             pool,
             round_trips: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// Connections the pool may open.
+    pub fn pool_size(&self) -> u32 {
+        match &self.pool {
+            Pool::Sqlite(p) => p.options().get_max_connections(),
+            Pool::Postgres(p) => p.options().get_max_connections(),
         }
     }
 
@@ -266,4 +296,37 @@ pub fn now_secs() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod url_tests {
+    use super::sqlite_file;
+    use std::path::Path;
+
+    #[test]
+    fn sqlite_urls_name_their_file_like_sqlx() {
+        assert_eq!(
+            sqlite_file("sqlite:data/w.db"),
+            Some(Path::new("data/w.db"))
+        );
+        assert_eq!(
+            sqlite_file("sqlite://data/w.db"),
+            Some(Path::new("data/w.db"))
+        );
+        assert_eq!(
+            sqlite_file("sqlite://./w.db?mode=rwc"),
+            Some(Path::new("./w.db"))
+        );
+        assert_eq!(
+            sqlite_file("sqlite:///var/w.db"),
+            Some(Path::new("/var/w.db"))
+        );
+        assert_eq!(
+            sqlite_file("sqlite:/var/w.db"),
+            Some(Path::new("/var/w.db"))
+        );
+        assert_eq!(sqlite_file("sqlite::memory:"), None);
+        assert_eq!(sqlite_file("sqlite:"), None);
+        assert_eq!(sqlite_file("postgres://db/w"), None);
+    }
 }

@@ -51,4 +51,4 @@ pub mod users;
 pub mod votes;
 pub mod workshops;
 
-pub use db::{Db, DbKind, Pool, StoreError, StoreResult, now_secs};
+pub use db::{Db, DbKind, Pool, StoreError, StoreResult, now_secs, sqlite_file};

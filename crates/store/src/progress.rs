@@ -234,10 +234,19 @@ pub async fn has_pending(db: &Db) -> StoreResult<bool> {
     Ok(n > 0)
 }
 
-/// Claim the pending notifications of people whose mode is `mode` (for `"taeglich"` only those created
-/// before `cutoff`), mark them sent and hand them back, all in one transaction: a notification is claimed
-/// by exactly one node. The caller queues the mails (the mail outbox retries on its own).
-pub async fn claim_pending(db: &Db, mode: &str, cutoff: i64) -> StoreResult<Vec<Pending>> {
+/// A mail to queue: recipient, subject, body.
+pub type NewMail = (String, String, String);
+
+/// Claim the pending notifications of people in `mode` created before `cutoff` (at most 1,000 per pass) and
+/// queue the mails that `compose` makes of them, in one transaction: a notification is marked as sent only
+/// together with its mail in the outbox, so a crash or a failed insert loses none (it stays pending for the
+/// next pass). With several nodes each notification is claimed once. Returns the number of mails queued.
+pub async fn claim_pending_into_mails(
+    db: &Db,
+    mode: &str,
+    cutoff: i64,
+    compose: impl FnOnce(Vec<Pending>) -> Vec<NewMail>,
+) -> StoreResult<usize> {
     let now = now_secs();
     crate::in_tx!(db, tx => {
         let rows: Vec<Pending> = sqlx::query_as(
@@ -261,7 +270,18 @@ pub async fn claim_pending(db: &Db, mode: &str, cutoff: i64) -> StoreResult<Vec<
                 mine.push(p);
             }
         }
-        Ok(mine)
+        if mine.is_empty() {
+            return Ok(0);
+        }
+        let mails = compose(mine);
+        for (recipient, subject, body) in &mails {
+            sqlx::query(
+                "INSERT INTO mail_outbox (recipient, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)",
+            )
+            .bind(recipient).bind(subject).bind(body).bind(now)
+            .execute(&mut *tx).await?;
+        }
+        Ok(mails.len())
     })
 }
 

@@ -41,6 +41,7 @@ pub mod security;
 pub mod stakeholders;
 pub mod state;
 pub mod view;
+pub mod workers;
 pub mod workshops;
 
 pub use config::{Config, MailTransport};
@@ -435,6 +436,9 @@ pub async fn prepare(db: &store::Db) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// How long the background workers get to finish their pass after the server stopped.
+const WORKER_STOP_SECS: u64 = 10;
+
 /// Serve on an already bound listener until `shutdown` resolves, then shut down gracefully: stop accepting
 /// connections, end the live (SSE) streams, let requests in flight finish for up to
 /// `config.shutdown_grace`, and stop the background workers (the caller closes the database).
@@ -443,10 +447,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let (stop_workers, stop) = tokio::sync::watch::channel(false);
     let mut workers = Vec::new();
     if state.config.run_workers {
-        workers.push(mail::spawn_worker(state.clone()));
-        workers.push(spawn_housekeeping(state.clone()));
+        workers.push(mail::spawn_worker(state.clone(), stop.clone()));
+        workers.push(workers::spawn_housekeeping(state.clone(), stop));
     }
     state.hub.spawn_listener();
     search::spawn_indexer(&state);
@@ -478,41 +483,24 @@ pub async fn serve(
             tracing::warn!(grace_secs = grace.as_secs(), "grace period over: closing the connections still open");
         }
     }
-    // Workers hold no transaction across an await point that matters: a mail claimed but not sent is
-    // retried after its lease (ADR 0005), a housekeeping pass is repeated by the next start.
-    for w in workers {
-        w.abort();
-        let _ = w.await;
+    // The workers finish the pass they are in. One still busy after WORKER_STOP_SECS is aborted: it holds
+    // no transaction across an await point that matters (a mail claimed but not sent is retried after its
+    // lease, ADR 0005; a housekeeping pass is repeated by the next start).
+    let stopped = workers::stop_all(
+        &stop_workers,
+        workers,
+        Duration::from_secs(WORKER_STOP_SECS),
+    )
+    .await;
+    if stopped.aborted == 0 {
+        tracing::info!(workers = stopped.finished, "background workers stopped");
+    } else {
+        tracing::warn!(
+            finished = stopped.finished,
+            aborted = stopped.aborted,
+            "background workers did not stop in time and were aborted"
+        );
     }
     tracing::info!("stopped");
     Ok(())
-}
-
-/// Purge expired sessions, reset links and throttle rows every few minutes.
-fn spawn_housekeeping(state: AppState) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let window = domain::throttle::LoginThrottle::default().window_secs;
-        // Not at the very start: a fresh node has nothing to purge yet, and the first minute stays free of
-        // background queries (the query-count tests measure pages right after start).
-        tokio::time::sleep(Duration::from_secs(60)).await;
-        loop {
-            if let Err(e) = store::tokens::purge_expired(&state.db, window).await {
-                tracing::warn!(error = %e, "housekeeping failed");
-            }
-            // Personal data of participation formats past their retention period; rate-limit windows.
-            match store::participation::apply_retention(&state.db, store::now_secs()).await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(formats = n, "retention: personal data removed"),
-                Err(e) => tracing::warn!(error = %e, "retention job failed"),
-            }
-            if let Err(e) = store::participation::purge_rate_hits(&state.db, 24 * 3600).await {
-                tracing::warn!(error = %e, "rate-limit purge failed");
-            }
-            if let Err(e) = store::search::purge_changes(&state.db, search::KEEP_CHANGES_SECS).await
-            {
-                tracing::warn!(error = %e, "search outbox purge failed");
-            }
-            tokio::time::sleep(Duration::from_secs(300)).await;
-        }
-    })
 }

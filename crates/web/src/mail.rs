@@ -130,10 +130,14 @@ pub fn retry_delay(failed: u32) -> Duration {
 }
 
 /// Run the worker until the process ends: send due mails when woken or every few seconds.
-pub fn spawn_worker(state: AppState) -> tokio::task::JoinHandle<()> {
+/// The mail worker: turns progress notifications into mails and sends what is due. It stops between passes
+/// when `stop` turns true; a pass under way (a mail being handed to the SMTP server) is finished first.
+pub fn spawn_worker(
+    state: AppState,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
     // Background queries are not counted against the pages that tests and benchmarks measure.
-    let mut state = state;
-    state.db = state.db.detached();
+    let state = state.with_db(state.db.detached());
     tokio::spawn(async move {
         // A mail folder that cannot be created now (read-only or full disk) may be fine later: retry.
         let mut failed_passes: u32 = 0;
@@ -143,11 +147,15 @@ pub fn spawn_worker(state: AppState) -> tokio::task::JoinHandle<()> {
                 Err(e) => {
                     failed_passes += 1;
                     tracing::error!(error = %e, "mail transport not usable; mails stay queued, retrying");
-                    let _ = tokio::time::timeout(
+                    if crate::workers::pause(
+                        &mut stop,
                         retry_delay(failed_passes),
                         state.mail_wakeup.notified(),
                     )
-                    .await;
+                    .await
+                    {
+                        return;
+                    }
                 }
             }
         };
@@ -172,7 +180,9 @@ pub fn spawn_worker(state: AppState) -> tokio::task::JoinHandle<()> {
             } else {
                 retry_delay(failed_passes)
             };
-            let _ = tokio::time::timeout(pause, state.mail_wakeup.notified()).await;
+            if crate::workers::pause(&mut stop, pause, state.mail_wakeup.notified()).await {
+                return;
+            }
         }
     })
 }

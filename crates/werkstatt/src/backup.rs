@@ -192,10 +192,10 @@ pub(crate) async fn restore_into(
 }
 
 pub(crate) async fn migrate_db(args: MigrateDbArgs) -> anyhow::Result<()> {
-    if let Some(path) = args.from.strip_prefix("sqlite:")
-        && !Path::new(path.split('?').next().unwrap_or(path)).exists()
+    if let Some(path) = store::sqlite_file(&args.from)
+        && !path.exists()
     {
-        bail!("the source database {path} does not exist");
+        bail!("the source database {} does not exist", path.display());
     }
     let source = open_url(&args.from).await?;
     let target = open_url(&args.to).await?;

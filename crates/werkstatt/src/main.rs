@@ -45,11 +45,16 @@ impl DbArgs {
     }
 
     pub(crate) async fn open(&self) -> anyhow::Result<store::Db> {
+        self.open_with(None).await
+    }
+
+    /// [`DbArgs::open`] with at most `pool_size` connections (`None`: the store's default).
+    pub(crate) async fn open_with(&self, pool_size: Option<u32>) -> anyhow::Result<store::Db> {
         let url = self.url()?;
-        if let Some(path) = url.strip_prefix("sqlite:") {
-            check_writable(std::path::Path::new(path.split('?').next().unwrap_or(path)))?;
+        if let Some(path) = store::sqlite_file(&url) {
+            check_writable(path)?;
         }
-        let db = store::Db::connect(&url)
+        let db = store::Db::connect_with(&url, pool_size)
             .await
             .with_context(|| format!("cannot open database {}", redact(&url)))?;
         web::prepare(&db).await.context("migrating the database")?;
@@ -135,6 +140,9 @@ struct ServeArgs {
     /// On SIGTERM/Ctrl-C, seconds that requests in flight may take to finish (1–600; default 30).
     #[arg(long, env = "WERKSTATT_SHUTDOWN_GRACE_SECS")]
     shutdown_grace_secs: Option<String>,
+    /// Database connections of this node (1–500; default 16 on PostgreSQL, 8 on SQLite).
+    #[arg(long, env = "WERKSTATT_DATABASE_POOL_SIZE")]
+    database_pool_size: Option<String>,
     /// `text` (default) or `json` (one object per line, with request id and municipality).
     #[arg(long, env = "WERKSTATT_LOG_FORMAT")]
     log_format: Option<String>,
@@ -205,7 +213,8 @@ async fn serve(args: ServeArgs, settings: settings::Settings) -> anyhow::Result<
         shutdown_grace_secs = settings.shutdown_grace.as_secs(),
         "starting"
     );
-    let db = db_args.open().await?;
+    let db = db_args.open_with(settings.database_pool_size).await?;
+    tracing::info!(connections = db.pool_size(), "database pool");
     if args.demo {
         let accounts = web::demo::load(&db)
             .await

@@ -23,20 +23,27 @@ pub fn digest_cutoff(now: i64) -> i64 {
     }
 }
 
-/// One pass at time `now`: queue the mails, return how many were queued.
+/// One pass at time `now`: queue the mails, return how many were queued. Each notification is marked as
+/// mailed in the same transaction that puts its mail into the outbox.
 pub async fn run_once(state: &AppState, now: i64) -> anyhow::Result<usize> {
     if !store::progress::has_pending(&state.db).await? {
         return Ok(0);
     }
-    let instant = store::progress::claim_pending(&state.db, "sofort", now + 1).await?;
-    let digest = store::progress::claim_pending(&state.db, "taeglich", digest_cutoff(now)).await?;
     let mut queued = 0;
-    for (items, daily) in [(instant, false), (digest, true)] {
-        for person in by_person(items) {
-            let (subject, body) = compose(state, &person, daily);
-            store::mail::enqueue_with(&state.db, &person[0].email, &subject, &body, None).await?;
-            queued += 1;
-        }
+    for (mode, cutoff, daily) in [
+        ("sofort", now + 1, false),
+        ("taeglich", digest_cutoff(now), true),
+    ] {
+        queued += store::progress::claim_pending_into_mails(&state.db, mode, cutoff, |items| {
+            by_person(items)
+                .iter()
+                .map(|person| {
+                    let (subject, body) = compose(state, person, daily);
+                    (person[0].email.clone(), subject, body)
+                })
+                .collect()
+        })
+        .await?;
     }
     Ok(queued)
 }

@@ -564,9 +564,29 @@ async fn followers_get_mail_at_once_or_in_a_daily_digest(app: TestApp) {
     );
     assert!(app.mails_to("taeglich@x.de").is_empty(), "the digest waits");
 
+    // The digest, when the outbox refuses the mail (a failing insert, as on a full disk): the pass fails and
+    // the notification stays pending, it is not marked as mailed without its mail.
+    let later = store::now_secs() + 2 * 86_400;
+    let pending = app.count("notifications WHERE sent_at IS NULL").await;
+    assert_eq!(pending, 1, "the digest's notification waits");
+    let outbox = app.count("mail_outbox").await;
+    outbox_fails(&app, true).await;
+    assert!(
+        web::implementation::notify::run_once(&app.state, later)
+            .await
+            .is_err(),
+        "the pass reports the failed insert"
+    );
+    outbox_fails(&app, false).await;
+    assert_eq!(
+        app.count("notifications WHERE sent_at IS NULL").await,
+        pending,
+        "still pending after the failed pass"
+    );
+    assert_eq!(app.count("mail_outbox").await, outbox);
+
     // The digest, from two nodes at once after the next 07:00: one mail.
     let second = app.second_node().await;
-    let later = store::now_secs() + 2 * 86_400;
     let (a, b) = tokio::join!(
         web::implementation::notify::run_once(&app.state, later),
         web::implementation::notify::run_once(&second.state, later)
@@ -747,4 +767,29 @@ async fn a_coordinator_reports_progress_and_a_citizen_sees_the_showcase_in_the_b
     assert!(page.contains("75 %"));
     assert!(page.contains("Ihr habt gesagt – wir haben getan"));
     b.stop().await;
+}
+
+/// Make every insert into the mail outbox fail (a trigger), or stop it again.
+async fn outbox_fails(app: &TestApp, on: bool) {
+    let statements: &[&str] = match (app.db.pool(), on) {
+        (store::Pool::Sqlite(_), true) => &[
+            "CREATE TRIGGER outbox_fails BEFORE INSERT ON mail_outbox BEGIN SELECT RAISE(ABORT, 'outbox refused'); END",
+        ],
+        (store::Pool::Sqlite(_), false) => &["DROP TRIGGER outbox_fails"],
+        (store::Pool::Postgres(_), true) => &[
+            "CREATE FUNCTION outbox_fails() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'outbox refused'; END $$",
+            "CREATE TRIGGER outbox_fails BEFORE INSERT ON mail_outbox FOR EACH ROW EXECUTE FUNCTION outbox_fails()",
+        ],
+        (store::Pool::Postgres(_), false) => &[
+            "DROP TRIGGER outbox_fails ON mail_outbox",
+            "DROP FUNCTION outbox_fails()",
+        ],
+    };
+    for sql in statements {
+        match app.db.pool() {
+            store::Pool::Sqlite(p) => sqlx::query(*sql).execute(p).await.map(drop),
+            store::Pool::Postgres(p) => sqlx::query(*sql).execute(p).await.map(drop),
+        }
+        .expect(sql);
+    }
 }

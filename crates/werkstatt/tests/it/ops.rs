@@ -44,8 +44,14 @@ async fn url_of(app: &TestApp, db: &Db, sqlite_file: &Path) -> String {
 
 /// Run a one-shot subcommand of the binary (off the async threads).
 async fn run(args: Vec<String>) -> Output {
+    run_in(std::env::current_dir().expect("current dir"), args).await
+}
+
+/// [`run`] in the folder `dir` (for relative paths).
+async fn run_in(dir: std::path::PathBuf, args: Vec<String>) -> Output {
     tokio::task::spawn_blocking(move || {
         Command::new(BIN)
+            .current_dir(dir)
             .args(&args)
             .env("RUST_LOG", "warn")
             .env_remove("DATABASE_URL")
@@ -369,13 +375,17 @@ async fn migrate_db_copies_every_table_and_the_copy_serves(app: TestApp) {
     source.close().await;
 
     let target_url = url_of(&app, &app.db, &app.tmp.path().join("werkstatt.db")).await;
-    let out = run(vec![
-        "migrate-db".into(),
-        "--from".into(),
-        source_url.clone(),
-        "--to".into(),
-        target_url.clone(),
-    ])
+    // The source named relative to the working folder, in sqlx's `sqlite://` form.
+    let out = run_in(
+        app.tmp.path().to_path_buf(),
+        vec![
+            "migrate-db".into(),
+            "--from".into(),
+            "sqlite://quelle.db".into(),
+            "--to".into(),
+            target_url.clone(),
+        ],
+    )
     .await;
     ok(&out, "migrate-db");
     let copied = snapshot(&app.db).await;
@@ -537,7 +547,12 @@ async fn graceful_shutdown_finishes_requests_in_flight(app: TestApp) {
             .expect("board"),
     };
     let url = url_of(&app, &app.db, &app.tmp.path().join("werkstatt.db")).await;
-    let mut server = start(&app, &url, &["--shutdown-grace-secs", "20"]).await;
+    let mut server = start(
+        &app,
+        &url,
+        &["--shutdown-grace-secs", "20", "--database-pool-size", "3"],
+    )
+    .await;
     let addr: std::net::SocketAddr = server
         .base
         .trim_start_matches("http://")
@@ -606,6 +621,19 @@ async fn graceful_shutdown_finishes_requests_in_flight(app: TestApp) {
     let sse_end = sse_done.await.expect("SSE task");
     assert!(sse_end.duration_since(signalled) < Duration::from_secs(10));
     assert!(server.log().contains("shutting down"), "{}", server.log());
+    // The pool was as large as configured (and three connections carried the SSE, PDF and worker queries).
+    assert!(
+        without_colours(&server.log()).contains("database pool connections=3"),
+        "{}",
+        server.log()
+    );
+    // The mail and housekeeping workers ended by themselves when told to, none had to be aborted.
+    assert!(
+        server.log().contains("background workers stopped"),
+        "{}",
+        server.log()
+    );
+    assert!(!server.log().contains("aborted"), "{}", server.log());
 }
 
 async fn json_logs_carry_request_id_and_city_but_no_secrets(app: TestApp) {
@@ -775,4 +803,17 @@ async fn json_logs_carry_request_id_and_city_but_no_secrets(app: TestApp) {
     ] {
         assert!(!log.contains(secret), "the log contains the {what}:\n{log}");
     }
+}
+
+/// A log without the terminal colour codes (`ESC [ … m`) of the text format.
+fn without_colours(log: &str) -> String {
+    let mut out = String::with_capacity(log.len());
+    let mut rest = log;
+    while let Some(at) = rest.find("\x1b[") {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + 2..];
+        rest = rest.find('m').map_or("", |end| &rest[end + 1..]);
+    }
+    out.push_str(rest);
+    out
 }
