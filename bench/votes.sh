@@ -3,7 +3,8 @@
 # keep-alive connection) cast point votes over HTTP; a vote is answered only after the batch holding it has
 # committed (SQLite WAL with synchronous=FULL; PostgreSQL's default synchronous_commit). Reports acknowledged
 # votes/s and latency p50 / p99 / max against GET /healthz req/s of the same clients in the same run, and
-# against votes on a non-item (the whole request path up to the writer, answered 422 without writing), then
+# against votes on a non-item (refused: the writer's check finds no such item, the request reads the format and
+# answers 422 without writing), then
 # checks that the totals equal the vote rows. Runs on a fresh SQLite data folder, then on a fresh PostgreSQL
 # database (skipped when no PostgreSQL answers).
 # Load generator: crates/werkstatt/examples/vote_load.rs (it shares the machine's 2 cores with the server).

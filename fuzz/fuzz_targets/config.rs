@@ -4,7 +4,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use settings::{Origin, SESSION_TTL_HOURS, SETTINGS, SHUTDOWN_GRACE_SECS};
+use settings::{DATABASE_POOL_SIZE, Origin, SESSION_TTL_HOURS, SETTINGS, SHUTDOWN_GRACE_SECS};
 
 fn known(key: &str) -> bool {
     key.is_empty() || SETTINGS.iter().any(|(k, _, _)| *k == key)
@@ -37,6 +37,9 @@ fuzz_target!(|text: &str| {
                 SHUTDOWN_GRACE_SECS.contains(&(s.shutdown_grace.as_secs() as i64)),
                 "{s:?}"
             );
+            if let Some(n) = s.database_pool_size {
+                assert!(DATABASE_POOL_SIZE.contains(&i64::from(n)), "{s:?}");
+            }
             if let Some(base) = &s.base_url {
                 assert!(!base.ends_with('/'), "{base:?}");
             }

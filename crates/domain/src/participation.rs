@@ -205,6 +205,12 @@ pub enum Phase {
     Closed,
 }
 
+/// Points one person may give a single item of a point format with `points` per person: all of them when the
+/// format is cumulative, else one.
+pub fn max_points_per_item(points: i64, cumulative: bool) -> i64 {
+    if cumulative { points } else { 1 }
+}
+
 pub fn phase(now: i64, opens_at: i64, closes_at: i64) -> Phase {
     if now < opens_at {
         Phase::NotYet

@@ -50,7 +50,8 @@ struct Args {
     /// Seconds at the start of each phase that do not count.
     #[arg(long, default_value_t = 1.0)]
     warmup_secs: f64,
-    /// Measured seconds of votes on a non-item (the request path without the writer); 0 skips them.
+    /// Measured seconds of votes on a non-item (refused: the writer's check answers "unresolved", then the
+    /// request reads the format and answers 422; nothing is written); 0 skips them.
     #[arg(long, default_value_t = 0.0)]
     refused_secs: f64,
     /// Measures to vote on.
@@ -737,7 +738,7 @@ async fn run(a: Args) -> Res<()> {
     if let Some(r) = &refused {
         println!();
         println!(
-            "POST …/punkte on a non-item, {n} clients: the request path without the writer (422)"
+            "POST …/punkte on a non-item, {n} clients: refused (the writer's check, then a read, 422)"
         );
         report(&a, "  refused votes", r);
     }
@@ -752,7 +753,7 @@ async fn run(a: Args) -> Res<()> {
     );
     if let Some(r) = &refused {
         line(
-            "votes/s : refused votes/s (share left by the writer)",
+            "votes/s : refused votes/s",
             format!("{:.2}", rate(&votes) / rate(r)),
         );
     }

@@ -21,7 +21,7 @@ use domain::visibility::Visibility;
 use serde::Deserialize;
 use serde_json::json;
 use store::participation::Item;
-use store::votes::VoteOp;
+use store::votes::{Counted, VoteOp};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -82,7 +82,7 @@ struct Section<'a> {
 }
 
 fn max_per_item(f: &Format) -> i64 {
-    if f.p.cumulative { f.p.points } else { 1 }
+    domain::participation::max_points_per_item(f.p.points, f.p.cumulative)
 }
 
 pub async fn section(state: &AppState, ctx: &RequestCtx, f: &Format) -> Result<String, AppError> {
@@ -197,7 +197,23 @@ pub struct VoteForm {
     delta: String,
 }
 
+/// The answer to a counted vote: JSON for scripts, else back to the item.
+fn voted(headers: &HeaderMap, format_path: &str, item: (&str, i64), counted: Counted) -> Response {
+    if wants_json(headers) {
+        Json(json!({"ok": true, "remaining": counted.remaining, "total": counted.total}))
+            .into_response()
+    } else {
+        let (kind, id) = item;
+        Redirect::to(&format!("{format_path}?ok=voted#item-{kind}-{id}")).into_response()
+    }
+}
+
 /// Give or take back one point.
+///
+/// A well-formed vote goes to the writer as sent ([`VoteOp::PointsAsSent`]), which checks it in the batch's
+/// transaction: an accepted vote costs the request no read of its own. A vote the writer could not resolve
+/// (no such open format, no active participant, not an item) or refused is then read and checked here, and
+/// answered with the precise reason on the format's page.
 pub async fn vote(
     State(state): State<AppState>,
     Ctx(ctx): Ctx,
@@ -213,6 +229,40 @@ pub async fn vote(
     };
     let item_id = v.item_id.parse::<i64>().ok();
     let item = kind.zip(item_id);
+    let delta = match v.delta.as_str() {
+        "1" | "+1" => Some(1),
+        "-1" => Some(-1),
+        _ => None,
+    };
+    let token_hash = jar
+        .get(super::PART_COOKIE)
+        .map(|c| store::tokens::hash_token(c.value()));
+    let mut refused_as_sent = None;
+    if let (Some((kind, item_id)), Some(delta), true) = (
+        item,
+        delta,
+        token_hash.is_some() || ctx.actor.user_id.is_some(),
+    ) {
+        let op = VoteOp::PointsAsSent {
+            slug: slug.clone(),
+            participation_id: id,
+            user_id: ctx.actor.user_id,
+            token_hash,
+            item_kind: kind,
+            item_id,
+            delta,
+            now: store::now_secs(),
+        };
+        match state.votes.submit(op).await {
+            Ok(Ok(counted)) => {
+                let path = format!("/kommunen/{slug}/beteiligung/{id}");
+                return Ok(voted(&headers, &path, (kind, item_id), counted));
+            }
+            Ok(Err(code)) if code != store::votes::UNRESOLVED => refused_as_sent = Some(code),
+            Ok(Err(_)) => {}
+            Err(e) => return Err(AppError::Unavailable(e)),
+        }
+    }
     let (f, is_item) = Format::load_with_item(&state, &ctx, &jar, &slug, id, item).await?;
     let refuse = |ctx: RequestCtx, f: Format, code: &'static str| {
         let state = state.clone();
@@ -229,6 +279,10 @@ pub async fn vote(
     if f.kind != domain::participation::Kind::Punkte {
         return Err(AppError::NotFound);
     }
+    // Checked by the writer and refused by a rule (budget, per-item limit, nothing to take back).
+    if let Some(code) = refused_as_sent {
+        return refuse(ctx, f, code).await;
+    }
     let Some(participant) = f.active_participant().cloned() else {
         let code = if f.phase == domain::participation::Phase::Open {
             "err-participation-join-first"
@@ -236,11 +290,6 @@ pub async fn vote(
             "err-participation-closed"
         };
         return refuse(ctx, f, code).await;
-    };
-    let delta = match v.delta.as_str() {
-        "1" | "+1" => Some(1),
-        "-1" => Some(-1),
-        _ => None,
     };
     // Only the format's items can receive points.
     let (Some((kind, item_id)), Some(delta), true) = (item, delta, is_item) else {
@@ -256,19 +305,7 @@ pub async fn vote(
         max_per_item: max_per_item(&f),
     };
     match state.votes.submit(op).await {
-        Ok(Ok(counted)) => {
-            if wants_json(&headers) {
-                Ok(Json(
-                    json!({"ok": true, "remaining": counted.remaining, "total": counted.total}),
-                )
-                .into_response())
-            } else {
-                Ok(
-                    Redirect::to(&f.path(&format!("?ok=voted#item-{kind}-{item_id}")))
-                        .into_response(),
-                )
-            }
-        }
+        Ok(Ok(counted)) => Ok(voted(&headers, &f.path(""), (kind, item_id), counted)),
         Ok(Err(code)) => refuse(ctx, f, code).await,
         Err(e) => Err(AppError::Unavailable(e)),
     }

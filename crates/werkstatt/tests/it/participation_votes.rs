@@ -17,6 +17,7 @@ pub fn cases() -> Vec<Case> {
     vec![
         case!(acknowledged_votes_survive_a_kill_and_count_once),
         case!(batched_point_votes_decide_like_one_vote_at_a_time),
+        case!(votes_as_sent_are_checked_by_the_writer),
     ]
 }
 
@@ -594,4 +595,129 @@ async fn batched_point_votes_decide_like_one_vote_at_a_time(app: TestApp) {
         );
         assert!(*used <= 5);
     }
+}
+
+/// Votes as they arrive over the web (city slug, format, participant's cookie token) are checked by the
+/// writer in the batch's transaction, in one statement for the batch: only an active participant's vote on
+/// an item of that city's open, published point format counts; every other vote is answered "unresolved"
+/// and writes nothing, while the good votes of the same batch commit.
+async fn votes_as_sent_are_checked_by_the_writer(app: TestApp) {
+    // Three points per person, one per item.
+    let (_red, id, _) = format(&app, "punkte", "gast", &[("points", "3")]).await;
+    let (_red, other, _) = format(&app, "punkte", "gast", &[("points", "3")]).await;
+    let city = store::municipalities::by_slug(&app.db, "arnsberg")
+        .await
+        .unwrap();
+    app.municipality("siegen", "Siegen", "05970040", 101_000)
+        .await;
+    let status = store::measures::statuses(&app.db).await.unwrap()[0]
+        .status_key
+        .clone();
+    let mut items = Vec::new();
+    for i in 0..3 {
+        let sheet = domain::measure::Sheet {
+            title: format!("Maßnahme {i}"),
+            ..Default::default()
+        };
+        let origin = store::measures::Origin {
+            measure_id: None,
+            template_id: None,
+            is_demo: false,
+        };
+        items.push(
+            store::measures::create(&app.db, city.id, &sheet, &status, None, origin)
+                .await
+                .unwrap(),
+        );
+    }
+    // The format offers the first two measures; the third is no item of it.
+    store::participation::set_items(
+        &app.db,
+        id,
+        &[("massnahme", items[0]), ("massnahme", items[1])],
+    )
+    .await
+    .unwrap();
+    store::participation::set_items(&app.db, other, &[("massnahme", items[0])])
+        .await
+        .unwrap();
+    let token = |n: &str| store::tokens::hash_token(&format!("token-{n}"));
+    let active = store::participation::join_guest(&app.db, id, &token("aktiv"))
+        .await
+        .unwrap()
+        .id;
+    let gone = store::participation::join_guest(&app.db, id, &token("weg"))
+        .await
+        .unwrap()
+        .id;
+    store::participation::anonymise(&app.db, gone)
+        .await
+        .unwrap();
+    let now = store::now_secs();
+    let sent = |slug: &str, format: i64, who: &str, item: i64, delta: i64, at: i64| {
+        store::votes::VoteOp::PointsAsSent {
+            slug: slug.into(),
+            participation_id: format,
+            user_id: None,
+            token_hash: Some(token(who)),
+            item_kind: "massnahme",
+            item_id: item,
+            delta,
+            now: at,
+        }
+    };
+    let ops = vec![
+        sent("arnsberg", id, "aktiv", items[0], 1, now),
+        // Another city's address for the same format.
+        sent("siegen", id, "aktiv", items[0], 1, now),
+        // A token nobody holds; an anonymised participant.
+        sent("arnsberg", id, "fremd", items[0], 1, now),
+        sent("arnsberg", id, "weg", items[0], 1, now),
+        // Not an item of the format; the participant's token in another format.
+        sent("arnsberg", id, "aktiv", items[2], 1, now),
+        sent("arnsberg", other, "aktiv", items[0], 1, now),
+        // After the format closed (a year and a day on); a delta other than one point.
+        sent("arnsberg", id, "aktiv", items[1], 1, now + 367 * 86_400),
+        sent("arnsberg", id, "aktiv", items[1], 2, now),
+        // A point on the second item, then a second one there: refused by the rule, not unresolved.
+        sent("arnsberg", id, "aktiv", items[1], 1, now),
+        sent("arnsberg", id, "aktiv", items[1], 1, now),
+    ];
+    let answers = store::votes::apply_batch(&app.db, &ops).await.unwrap();
+    let unresolved = Err(store::votes::UNRESOLVED);
+    assert_eq!(
+        answers,
+        vec![
+            Ok(store::votes::Counted {
+                total: 1,
+                remaining: Some(2)
+            }),
+            unresolved.clone(),
+            unresolved.clone(),
+            unresolved.clone(),
+            unresolved.clone(),
+            unresolved.clone(),
+            unresolved.clone(),
+            unresolved,
+            Ok(store::votes::Counted {
+                total: 1,
+                remaining: Some(1)
+            }),
+            Err("err-vote-item-limit"),
+        ]
+    );
+    let rows = rows_of(
+        &app,
+        id,
+        "SELECT participant_id, item_id, points FROM participation_votes WHERE participation_id = $1",
+    )
+    .await;
+    let mut rows = rows;
+    rows.sort();
+    assert_eq!(rows, vec![(active, items[0], 1), (active, items[1], 1)]);
+    assert_eq!(
+        app.count("participation_votes").await,
+        2,
+        "nothing else written"
+    );
 }
