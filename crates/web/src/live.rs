@@ -164,6 +164,7 @@ impl Hub {
                         continue;
                     }
                 };
+                tracing::info!("listening for the board events of other nodes");
                 // Anything that happened before LISTEN took effect.
                 hub.wake_all();
                 loop {

@@ -139,7 +139,12 @@ pub async fn create(
     match store::municipalities::create(&state.db, &draft, false).await {
         Ok(id) => {
             tracing::info!(municipality_id = id, by = ?ctx.actor.user_id, "municipality created");
-            Ok(Redirect::to("/admin/kommunen?ok=created").into_response())
+            // The path names no city yet: the audit entry gets the new one.
+            let note = crate::audit::AuditNote {
+                municipality_id: Some(id),
+                detail: draft.slug.as_str().to_string(),
+            };
+            Ok(note.attach(Redirect::to("/admin/kommunen?ok=created").into_response()))
         }
         Err(StoreError::Conflict(which)) => {
             let form = f.view().with_errors(&ctx, &conflict_errors(&which));
@@ -189,7 +194,17 @@ pub async fn update(
     match store::municipalities::update(&state.db, m.id, &draft).await {
         Ok(()) => {
             tracing::info!(municipality_id = m.id, by = ?ctx.actor.user_id, "municipality updated");
-            Ok(Redirect::to("/admin/kommunen?ok=saved").into_response())
+            // The path names the old slug, which a rename leaves unknown: the audit entry gets the city itself.
+            let detail = if draft.slug.as_str() == m.slug {
+                String::new()
+            } else {
+                format!("{} → {}", m.slug, draft.slug.as_str())
+            };
+            let note = crate::audit::AuditNote {
+                municipality_id: Some(m.id),
+                detail,
+            };
+            Ok(note.attach(Redirect::to("/admin/kommunen?ok=saved").into_response()))
         }
         Err(StoreError::Conflict(which)) => {
             let form = f.view().with_errors(&ctx, &conflict_errors(&which));

@@ -173,7 +173,7 @@ async fn changes_are_logged_with_person_city_and_label(app: TestApp) {
     assert!(log.contains("<caption") && log.contains(r#"<th scope="col">"#));
     for (label, who, city) in [
         ("Beteiligungsformat angelegt", "Person red@x.de", "Arnsberg"),
-        ("Kommune angelegt", "Person admin@x.de", ""),
+        ("Kommune angelegt", "Person admin@x.de", "Bad Berleburg"),
         (
             "Kommune geändert",
             "Person admin@x.de",
@@ -294,4 +294,22 @@ async fn changes_are_logged_with_person_city_and_label(app: TestApp) {
         3,
         "kept after anonymisation"
     );
+
+    // A new slug: the entry names the city (which its old path no longer finds) and the change of address.
+    let renamed = [
+        ("slug", "berleburg"),
+        ("name", "Bad Berleburg"),
+        ("ags", "05966004"),
+        ("population", "19412"),
+        ("state", "05"),
+    ];
+    let r = app
+        .post_form(&admin, "/admin/kommunen/bad-berleburg/bearbeiten", &renamed)
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "slug changed");
+    let (_, csv) = app
+        .get_text(&admin, "/admin/protokoll.csv?kommune=berleburg")
+        .await;
+    assert_eq!(csv.lines().count(), 3, "created and renamed: {csv}");
+    assert!(csv.contains("bad-berleburg → berleburg"), "{csv}");
 }

@@ -134,7 +134,12 @@ impl Sse {
         path: &str,
         last_event_id: Option<i64>,
     ) -> Sse {
-        let mut req = c.get(app.url(path)).header("accept", "text/event-stream");
+        Self::open_url(c, app.url(path), last_event_id).await
+    }
+
+    /// [`Sse::open`] at a full URL (e.g. of a node in a child process).
+    pub(crate) async fn open_url(c: &Client, url: String, last_event_id: Option<i64>) -> Sse {
+        let mut req = c.get(url).header("accept", "text/event-stream");
         if let Some(id) = last_event_id {
             req = req.header("last-event-id", id.to_string());
         }

@@ -530,6 +530,28 @@ async fn postgres_goes_away_and_comes_back(app: &TestApp) {
         failed_passes <= 6,
         "the worker backs off ({failed_passes} failed passes logged)"
     );
+    // Live boards: the node listens again for other nodes' board events (LISTEN reconnected by itself).
+    eventually!(15, "LISTEN again after the outage", {
+        node.log()
+            .matches("listening for the board events of other nodes")
+            .count()
+            >= 2
+    });
+    let (_red, _, code) = crate::board::board(&q).await;
+    let ana = crate::board::guest(&q, &code, "Ana").await;
+    let mut stream =
+        crate::board::Sse::open_url(&ana, node.url(&format!("/w/{code}/events")), None).await;
+    // A card written through another node (the test's own server) reaches the node's stream through the
+    // notification, well before the pump's 5 s safety tick.
+    let sent = Instant::now();
+    let card = crate::board::add_card(&q, &ana, &code, "Nach dem Ausfall").await;
+    let e = stream.next_of("card", 10).await;
+    assert_eq!(e.data["id"].as_i64(), Some(card));
+    let took = sent.elapsed();
+    assert!(
+        took < Duration::from_secs(3),
+        "the card came through LISTEN, not the 5 s tick: {took:?}"
+    );
     drop(node);
     drop(proxy);
     q.dispose().await;
