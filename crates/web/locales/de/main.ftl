@@ -651,7 +651,10 @@ board-projector = Projektor-Ansicht
 board-projector-join = Machen Sie mit – QR-Code scannen oder die Adresse öffnen:
 board-qr-alt = QR-Code zum Mitmachen: { $url }
 board-rank = Rang
-board-remaining = Sie haben noch { $n } Punkte.
+board-remaining = { $n ->
+    [one] Sie haben noch 1 Punkt.
+   *[other] Sie haben noch { $n } Punkte.
+}
 board-rename = Umbenennen
 board-results = Ergebnis der Abstimmung, Runde { $n }
 board-results-cards = Karten nach Punkten

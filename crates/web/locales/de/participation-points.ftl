@@ -3,7 +3,10 @@ points-heading = Punkte verteilen
 points-intro = Sie haben { $n } Punkte und können jedem Eintrag höchstens einen Punkt geben.
 points-intro-cumulative = Sie haben { $n } Punkte und dürfen mehrere Punkte auf einen Eintrag setzen.
 points-intro-support = Unterstützen Sie den Eintrag, der Ihnen am wichtigsten ist.
-points-remaining = Sie haben noch { $n } Punkte.
+points-remaining = { $n ->
+    [one] Sie haben noch 1 Punkt.
+   *[other] Sie haben noch { $n } Punkte.
+}
 points-no-items = Noch keine Einträge zur Abstimmung.
 points-mine = Ihre Punkte: { $n }
 points-give = Einen Punkt geben: { $title }

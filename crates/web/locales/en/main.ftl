@@ -651,7 +651,10 @@ board-projector = Projector view
 board-projector-join = Join in – scan the QR code or open the address:
 board-qr-alt = QR code to join: { $url }
 board-rank = Rank
-board-remaining = You have { $n } dots left.
+board-remaining = { $n ->
+    [one] You have 1 dot left.
+   *[other] You have { $n } dots left.
+}
 board-rename = Rename
 board-results = Voting result, round { $n }
 board-results-cards = Cards by dots

@@ -3,7 +3,10 @@ points-heading = Distribute points
 points-intro = You have { $n } points and can give each item at most one point.
 points-intro-cumulative = You have { $n } points and may put several points on one item.
 points-intro-support = Support the item that matters most to you.
-points-remaining = You have { $n } points left.
+points-remaining = { $n ->
+    [one] You have 1 point left.
+   *[other] You have { $n } points left.
+}
 points-no-items = No items to vote on yet.
 points-mine = Your points: { $n }
 points-give = Give a point: { $title }
