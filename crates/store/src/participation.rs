@@ -129,8 +129,13 @@ pub struct Participant {
 impl Participant {
     /// May take part: e-mail participants only after confirming.
     pub fn active(&self) -> bool {
-        self.anonymised_at.is_none() && (self.kind != "email" || self.confirmed_at.is_some())
+        is_active(&self.kind, self.confirmed_at, self.anonymised_at)
     }
+}
+
+/// The rule of [`Participant::active`] on the columns themselves (for reads that do not load the row).
+pub fn is_active(kind: &str, confirmed_at: Option<i64>, anonymised_at: Option<i64>) -> bool {
+    anonymised_at.is_none() && (kind != "email" || confirmed_at.is_some())
 }
 
 const PARTICIPANT: &str = "SELECT id, participation_id, kind, user_id, email, confirmed_at, created_at, anonymised_at FROM participants";

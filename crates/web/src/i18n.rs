@@ -90,29 +90,17 @@ mod tests {
 
     #[test]
     fn points_left_are_counted_in_the_right_number() {
-        let left = |lang: Lang, key: &str, n: i64| lang.t_args(key, &[("n", n.to_string())]);
         // Fluent wraps arguments in isolation marks; compare the visible text.
-        let plain = |s: String| s.replace(['\u{2068}', '\u{2069}'], "");
-        assert_eq!(
-            plain(left(Lang::De, "points-remaining", 1)),
-            "Sie haben noch 1 Punkt."
-        );
-        assert_eq!(
-            plain(left(Lang::De, "points-remaining", 2)),
-            "Sie haben noch 2 Punkte."
-        );
-        assert_eq!(
-            plain(left(Lang::De, "board-remaining", 1)),
-            "Sie haben noch 1 Punkt."
-        );
-        assert_eq!(
-            plain(left(Lang::En, "points-remaining", 1)),
-            "You have 1 point left."
-        );
-        assert_eq!(
-            plain(left(Lang::En, "board-remaining", 0)),
-            "You have 0 dots left."
-        );
+        for (lang, key, n, text) in [
+            (Lang::De, "points-remaining", 1, "Sie haben noch 1 Punkt."),
+            (Lang::De, "points-remaining", 2, "Sie haben noch 2 Punkte."),
+            (Lang::De, "board-remaining", 1, "Sie haben noch 1 Punkt."),
+            (Lang::En, "points-remaining", 1, "You have 1 point left."),
+            (Lang::En, "board-remaining", 0, "You have 0 dots left."),
+        ] {
+            let shown = lang.t_args(key, &[("n", n.to_string())]);
+            assert_eq!(shown.replace(['\u{2068}', '\u{2069}'], ""), text);
+        }
     }
 
     /// Keys of every `.ftl` file of one language (formats keep their texts in files of their own).

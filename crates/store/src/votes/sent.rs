@@ -53,7 +53,7 @@ pub(super) fn resolve(op: &VoteOp, row: &SentRow) -> Option<VoteOp> {
     let open = domain::participation::phase(*now, *opens_at, *closes_at)
         == domain::participation::Phase::Open;
     let participant = pa_id.filter(|_| {
-        anonymised.is_none() && (pa_kind.as_deref() != Some("email") || confirmed.is_some())
+        crate::participation::is_active(pa_kind.as_deref().unwrap_or(""), *confirmed, *anonymised)
     })?;
     (kind == "punkte" && *published && open && *has_item && matches!(*delta, 1 | -1)).then(|| {
         VoteOp::Points {

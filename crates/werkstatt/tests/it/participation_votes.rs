@@ -117,10 +117,12 @@ async fn rows_of(app: &TestApp, id: i64, sql: &str) -> Vec<(i64, i64, i64)> {
     }
 }
 
-async fn acknowledged_votes_survive_a_kill_and_count_once(app: TestApp) {
-    // A published open point voting, one point per item, on ITEMS measures, with CLIENTS × PER_CLIENT guests
-    // (inserted directly: joining over HTTP is limited to 30 per address and hour).
-    let (_red, id, path) = format(&app, "punkte", "gast", &[("points", "100")]).await;
+/// `n` measures of Arnsberg ("Maßnahme 0" …), with the first status, for a voting to offer.
+async fn measures(
+    app: &TestApp,
+    n: usize,
+    visibility: Option<domain::visibility::Visibility>,
+) -> Vec<i64> {
     let city = store::municipalities::by_slug(&app.db, "arnsberg")
         .await
         .unwrap();
@@ -128,10 +130,10 @@ async fn acknowledged_votes_survive_a_kill_and_count_once(app: TestApp) {
         .status_key
         .clone();
     let mut items = Vec::new();
-    for i in 0..ITEMS {
+    for i in 0..n {
         let sheet = domain::measure::Sheet {
             title: format!("Maßnahme {i}"),
-            visibility: Some(domain::visibility::Visibility::Oeffentlich),
+            visibility,
             ..Default::default()
         };
         let origin = store::measures::Origin {
@@ -145,6 +147,19 @@ async fn acknowledged_votes_survive_a_kill_and_count_once(app: TestApp) {
                 .unwrap(),
         );
     }
+    items
+}
+
+async fn acknowledged_votes_survive_a_kill_and_count_once(app: TestApp) {
+    // A published open point voting, one point per item, on ITEMS measures, with CLIENTS × PER_CLIENT guests
+    // (inserted directly: joining over HTTP is limited to 30 per address and hour).
+    let (_red, id, path) = format(&app, "punkte", "gast", &[("points", "100")]).await;
+    let items = measures(
+        &app,
+        ITEMS,
+        Some(domain::visibility::Visibility::Oeffentlich),
+    )
+    .await;
     let chosen: Vec<(&str, i64)> = items.iter().map(|m| ("massnahme", *m)).collect();
     store::participation::set_items(&app.db, id, &chosen)
         .await
@@ -469,29 +484,7 @@ async fn batched_point_votes_decide_like_one_vote_at_a_time(app: TestApp) {
         &[("points", "5"), ("cumulative", "on")],
     )
     .await;
-    let city = store::municipalities::by_slug(&app.db, "arnsberg")
-        .await
-        .unwrap();
-    let status = store::measures::statuses(&app.db).await.unwrap()[0]
-        .status_key
-        .clone();
-    let mut items = Vec::new();
-    for i in 0..4 {
-        let sheet = domain::measure::Sheet {
-            title: format!("Maßnahme {i}"),
-            ..Default::default()
-        };
-        let origin = store::measures::Origin {
-            measure_id: None,
-            template_id: None,
-            is_demo: false,
-        };
-        items.push(
-            store::measures::create(&app.db, city.id, &sheet, &status, None, origin)
-                .await
-                .unwrap(),
-        );
-    }
+    let items = measures(&app, 4, None).await;
     let mut people = (Vec::new(), Vec::new());
     for n in 0..6 {
         for (id, list) in [(a, &mut people.0), (b, &mut people.1)] {
@@ -605,31 +598,9 @@ async fn votes_as_sent_are_checked_by_the_writer(app: TestApp) {
     // Three points per person, one per item.
     let (_red, id, _) = format(&app, "punkte", "gast", &[("points", "3")]).await;
     let (_red, other, _) = format(&app, "punkte", "gast", &[("points", "3")]).await;
-    let city = store::municipalities::by_slug(&app.db, "arnsberg")
-        .await
-        .unwrap();
     app.municipality("siegen", "Siegen", "05970040", 101_000)
         .await;
-    let status = store::measures::statuses(&app.db).await.unwrap()[0]
-        .status_key
-        .clone();
-    let mut items = Vec::new();
-    for i in 0..3 {
-        let sheet = domain::measure::Sheet {
-            title: format!("Maßnahme {i}"),
-            ..Default::default()
-        };
-        let origin = store::measures::Origin {
-            measure_id: None,
-            template_id: None,
-            is_demo: false,
-        };
-        items.push(
-            store::measures::create(&app.db, city.id, &sheet, &status, None, origin)
-                .await
-                .unwrap(),
-        );
-    }
+    let items = measures(&app, 3, None).await;
     // The format offers the first two measures; the third is no item of it.
     store::participation::set_items(
         &app.db,
