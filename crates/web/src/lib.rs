@@ -54,6 +54,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use std::net::SocketAddr;
 use std::time::Duration;
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
@@ -400,16 +401,21 @@ pub fn router(state: AppState) -> Router {
         .merge(opendata::routes())
         .merge(audit::pages::routes())
         .fallback(error::not_found)
-        .layer(from_fn(security::csrf::protect))
-        // A panicking handler becomes the friendly 500 page (rendered by `error_pages`).
-        .layer(CatchPanicLayer::custom(|_| {
-            error::ErrorKind::Internal.into_response()
-        }))
-        .layer(from_fn(error::error_pages))
-        .layer(from_fn_with_state(state.clone(), pagecache::serve))
-        .layer(from_fn_with_state(state.clone(), audit::record))
-        .layer(from_fn_with_state(state.clone(), ctx::load))
-        .layer(from_fn_with_state(state.clone(), search::wake_after_writes));
+        // One composed layer per route (outermost first): each `Router::layer` call would box every route
+        // once more, and every request would clone that whole chain at each level.
+        .layer(
+            ServiceBuilder::new()
+                .layer(from_fn_with_state(state.clone(), search::wake_after_writes))
+                .layer(from_fn_with_state(state.clone(), ctx::load))
+                .layer(from_fn_with_state(state.clone(), audit::record))
+                .layer(from_fn_with_state(state.clone(), pagecache::serve))
+                .layer(from_fn(error::error_pages))
+                // A panicking handler becomes the friendly 500 page (rendered by `error_pages`).
+                .layer(CatchPanicLayer::custom(|_| {
+                    error::ErrorKind::Internal.into_response()
+                }))
+                .layer(from_fn(security::csrf::protect)),
+        );
 
     Router::new()
         .route("/healthz", get(health::check))
@@ -418,14 +424,17 @@ pub fn router(state: AppState) -> Router {
         .route("/static/board.js", get(board_script))
         .route("/static/survey.js", get(survey_script))
         .merge(pages)
-        .layer(from_fn_with_state(state.clone(), security::headers::set))
-        .layer(from_fn_with_state(state.clone(), metrics::track))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
-        .layer(CatchPanicLayer::new())
-        .layer(from_fn(requestlog::trace))
+        .layer(
+            ServiceBuilder::new()
+                .layer(from_fn(requestlog::trace))
+                .layer(CatchPanicLayer::new())
+                .layer(TimeoutLayer::with_status_code(
+                    axum::http::StatusCode::REQUEST_TIMEOUT,
+                    Duration::from_secs(30),
+                ))
+                .layer(from_fn_with_state(state.clone(), metrics::track))
+                .layer(from_fn_with_state(state.clone(), security::headers::set)),
+        )
         .with_state(state)
 }
 
