@@ -334,6 +334,7 @@ async fn voter(base: &str, format_path: &str, token: &str, item: i64) -> Res<Vot
         header::CONTENT_TYPE,
         value("application/x-www-form-urlencoded")?,
     );
+    let item = item.to_string();
     let form = |item: &str, delta: &str| {
         Bytes::from(format!(
             "_csrf={csrf}&item_kind=massnahme&item_id={item}&delta={delta}"
@@ -342,8 +343,8 @@ async fn voter(base: &str, format_path: &str, token: &str, item: i64) -> Res<Vot
     Ok(Voter {
         conn: tokio::sync::Mutex::new(send),
         headers,
-        plus: form(&item.to_string(), "1"),
-        minus: form(&item.to_string(), "-1"),
+        plus: form(&item, "1"),
+        minus: form(&item, "-1"),
         not_item: form("0", "1"),
     })
 }
@@ -408,8 +409,8 @@ enum Mode {
 /// Loop requests of one kind until `end`; count those started after `from`.
 async fn run_client(
     v: Arc<Voter>,
-    healthz: Arc<Uri>,
-    vote: Arc<Uri>,
+    healthz: Uri,
+    vote: Uri,
     mode: Mode,
     from: Instant,
     end: Instant,
@@ -507,8 +508,9 @@ async fn phase(
     let t0 = Instant::now();
     let from = t0 + Duration::from_secs_f64(a.warmup_secs);
     let end = from + Duration::from_secs_f64(secs);
-    let healthz: Arc<Uri> = Arc::new(Uri::from_static("/healthz"));
-    let vote: Arc<Uri> = Arc::new(vote_path.parse().expect("vote path is a URI"));
+    // A `Uri` shares its bytes: a clone per client copies no text.
+    let healthz = Uri::from_static("/healthz");
+    let vote: Uri = vote_path.parse().expect("vote path is a URI");
     let mut set = tokio::task::JoinSet::new();
     for v in voters {
         set.spawn(run_client(

@@ -381,8 +381,9 @@ async fn write(db: Db, mut rx: mpsc::Receiver<Job>) {
         };
         let Some(first) = first else { break };
         jobs.push(first);
-        // Let the tasks that are ready to vote (often all those just answered) queue up first, so that a
-        // lone early vote does not take a commit of its own.
+        // On the server's runtime (PostgreSQL) let the request tasks that are ready to vote (often all those
+        // just answered) queue up first, so that a lone early vote does not take a commit of its own. On the
+        // writer's own thread (SQLite) there is nobody to yield to: the batch is what queued meanwhile.
         tokio::task::yield_now().await;
         while jobs.len() < MAX_BATCH {
             match rx.try_recv() {
