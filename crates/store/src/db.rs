@@ -16,6 +16,9 @@ pub enum StoreError {
     Conflict(String),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// A statement run straight on a SQLite handle (the vote writer, `votes::direct`) failed.
+    #[error("database: {0}")]
+    Sqlite(String),
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("invalid database url: {0}")]

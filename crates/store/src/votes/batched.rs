@@ -225,7 +225,7 @@ impl Engine for sqlx::Transaction<'_, sqlx::Sqlite> {
 }
 
 /// `$1 … $n` (each once, in order) as `?`.
-fn anonymous_placeholders(sql: &str) -> String {
+pub(super) fn anonymous_placeholders(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len());
     let mut expected = 1usize;
     let mut chars = sql.char_indices().peekable();
@@ -273,6 +273,92 @@ pub(super) const OR_TERMS: usize = 256;
 /// The batch went stale under us (another node wrote the same rows): use the per-vote path.
 pub(super) const STALE: &str = "votes changed concurrently";
 
+// The statements of the batched path for `n` rows (placeholders `$1 …`, each once, in order).
+
+/// The participants' budgets `(0, participant, '', 0, max_points, used)` and vote rows `(1, participant, kind,
+/// item, points, max_per_item)`; binds: the `n` participants twice.
+pub(super) fn read_sql(n: usize) -> String {
+    let list = rows_sql(n, 1, 1, ", ", |n| format!("${n}"));
+    let again = rows_sql(n, 1, 1 + n, ", ", |n| format!("${n}"));
+    format!(
+        "SELECT CAST(0 AS BIGINT), participant_id, '', CAST(0 AS BIGINT), max_points, used FROM participation_budgets \
+         WHERE participant_id IN ({list}) UNION ALL \
+         SELECT CAST(1 AS BIGINT), participant_id, item_kind, item_id, points, max_per_item FROM participation_votes \
+         WHERE participant_id IN ({again})"
+    )
+}
+
+/// New budgets; binds per row: participant, max_points, used.
+pub(super) fn new_budgets_sql(n: usize) -> String {
+    let values = rows_sql(n, 3, 1, ", ", |n| format!("(${n}, ${}, ${})", n + 1, n + 2));
+    format!("INSERT INTO participation_budgets (participant_id, max_points, used) VALUES {values}")
+}
+
+/// One net change of `used` for `n` participants, returning `(participant, used)`; binds: change, participants.
+pub(super) fn budgets_sql(n: usize) -> String {
+    let list = rows_sql(n, 1, 2, ", ", |n| format!("${n}"));
+    format!(
+        "UPDATE participation_budgets SET used = used + $1 WHERE participant_id IN ({list}) RETURNING participant_id, used"
+    )
+}
+
+fn rows_named(n: usize, first: usize) -> String {
+    rows_sql(n, 4, first, " OR ", |n| {
+        format!(
+            "(participant_id = ${n} AND item_kind = ${} AND item_id = ${} AND points = ${})",
+            n + 1,
+            n + 2,
+            n + 3
+        )
+    })
+}
+
+/// Vote rows whose last point went; binds per row: participant, kind, item, points before.
+pub(super) fn deletes_sql(n: usize) -> String {
+    format!("DELETE FROM participation_votes WHERE {}", rows_named(n, 1))
+}
+
+/// One net change of points on `n` rows; binds: change, then per row participant, kind, item, points before.
+pub(super) fn updates_sql(n: usize) -> String {
+    format!(
+        "UPDATE participation_votes SET points = points + $1 WHERE {}",
+        rows_named(n, 2)
+    )
+}
+
+/// New vote rows; binds per row: participation, participant, kind, item, points, max_per_item, created_at.
+pub(super) fn inserts_sql(n: usize) -> String {
+    let values = rows_sql(n, 7, 1, ", ", |n| {
+        format!(
+            "(${n}, ${}, ${}, ${}, ${}, ${}, ${})",
+            n + 1,
+            n + 2,
+            n + 3,
+            n + 4,
+            n + 5,
+            n + 6
+        )
+    });
+    format!(
+        "INSERT INTO participation_votes (participation_id, participant_id, item_kind, item_id, points, max_per_item, created_at) \
+         VALUES {values}"
+    )
+}
+
+/// Totals, relative, returning `(participation, kind, item, points)` after; binds per row: participation, kind,
+/// item, net points, net voters.
+pub(super) fn tallies_sql(n: usize) -> String {
+    let values = rows_sql(n, 5, 1, ", ", |n| {
+        format!("(${n}, ${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4)
+    });
+    format!(
+        "INSERT INTO participation_tallies (participation_id, item_kind, item_id, points, voters) VALUES {values} \
+         ON CONFLICT (participation_id, item_kind, item_id) DO UPDATE SET \
+         points = participation_tallies.points + excluded.points, voters = participation_tallies.voters + excluded.voters \
+         RETURNING participation_id, item_kind, item_id, points"
+    )
+}
+
 /// Read, decide, write: the batched path for point votes, about ten statements for the whole batch. Their
 /// texts depend on the batch's size, so they are not kept prepared. Evaluates to the answers, or an error
 /// after which the caller rolls the transaction back.
@@ -286,15 +372,7 @@ macro_rules! apply_points {
             pids.sort_unstable();
             pids.dedup();
             for c in chunks(&pids, ROWS) {
-                // The list twice, numbered on (each placeholder once, in order: see `Engine::placeholders`).
-                let list = rows_sql(c.len(), 1, 1, ", ", |n| format!("${n}"));
-                let again = rows_sql(c.len(), 1, 1 + c.len(), ", ", |n| format!("${n}"));
-                let sql = format!(
-                    "SELECT CAST(0 AS BIGINT), participant_id, '', CAST(0 AS BIGINT), max_points, used FROM participation_budgets \
-                     WHERE participant_id IN ({list}) UNION ALL \
-                     SELECT CAST(1 AS BIGINT), participant_id, item_kind, item_id, points, max_per_item FROM participation_votes \
-                     WHERE participant_id IN ({again})"
-                );
+                let sql = read_sql(c.len());
                 let mut q = sqlx::query_as::<_, (i64, i64, String, i64, i64, i64)>(sqlx::AssertSqlSafe(Engine::placeholders(&$tx, sql))).persistent(false);
                 for p in c.iter().chain(c) {
                     q = q.bind(*p);
@@ -314,8 +392,7 @@ macro_rules! apply_points {
             let (new_budgets, changed): (Vec<(i64, i64, i64)>, Vec<(i64, i64, i64)>) =
                 plan.budgets.iter().copied().partition(|b| !cur.budgets.contains_key(&b.0));
             for c in chunks(&new_budgets, ROWS) {
-                let values = rows_sql(c.len(), 3, 1, ", ", |n| format!("(${n}, ${}, ${})", n + 1, n + 2));
-                let sql = format!("INSERT INTO participation_budgets (participant_id, max_points, used) VALUES {values}");
+                let sql = new_budgets_sql(c.len());
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(Engine::placeholders(&$tx, sql))).persistent(false);
                 for (p, max, u) in c {
                     q = q.bind(*p).bind(*max).bind(*u);
@@ -329,10 +406,7 @@ macro_rules! apply_points {
             }
             for (d, pids) in &by_change {
                 for c in chunks(pids, ROWS) {
-                    let list = rows_sql(c.len(), 1, 2, ", ", |n| format!("${n}"));
-                    let sql = format!(
-                        "UPDATE participation_budgets SET used = used + $1 WHERE participant_id IN ({list}) RETURNING participant_id, used"
-                    );
+                    let sql = budgets_sql(c.len());
                     let mut q = sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(Engine::placeholders(&$tx, sql))).persistent(false).bind(*d);
                     for p in c {
                         q = q.bind(*p);
@@ -347,10 +421,7 @@ macro_rules! apply_points {
             // Vote rows: gone, changed, new. Each change names the points it expects, so a row another node
             // changed meanwhile is noticed.
             for c in chunks(&plan.deletes, OR_TERMS) {
-                let cond = rows_sql(c.len(), 4, 1, " OR ", |n| {
-                    format!("(participant_id = ${n} AND item_kind = ${} AND item_id = ${} AND points = ${})", n + 1, n + 2, n + 3)
-                });
-                let sql = format!("DELETE FROM participation_votes WHERE {cond}");
+                let sql = deletes_sql(c.len());
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(Engine::placeholders(&$tx, sql))).persistent(false);
                 for (p, k, i, before) in c {
                     q = q.bind(*p).bind(*k).bind(*i).bind(*before);
@@ -361,10 +432,7 @@ macro_rules! apply_points {
             }
             for (d, rows) in &plan.updates {
                 for c in chunks(rows, OR_TERMS) {
-                    let cond = rows_sql(c.len(), 4, 2, " OR ", |n| {
-                        format!("(participant_id = ${n} AND item_kind = ${} AND item_id = ${} AND points = ${})", n + 1, n + 2, n + 3)
-                    });
-                    let sql = format!("UPDATE participation_votes SET points = points + $1 WHERE {cond}");
+                    let sql = updates_sql(c.len());
                     let mut q = sqlx::query(sqlx::AssertSqlSafe(Engine::placeholders(&$tx, sql))).persistent(false).bind(*d);
                     for (p, k, i, before) in c {
                         q = q.bind(*p).bind(*k).bind(*i).bind(*before);
@@ -376,13 +444,7 @@ macro_rules! apply_points {
             }
             let now = now_secs();
             for c in chunks(&plan.inserts, ROWS) {
-                let values = rows_sql(c.len(), 7, 1, ", ", |n| {
-                    format!("(${n}, ${}, ${}, ${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4, n + 5, n + 6)
-                });
-                let sql = format!(
-                    "INSERT INTO participation_votes (participation_id, participant_id, item_kind, item_id, points, max_per_item, created_at) \
-                     VALUES {values}"
-                );
+                let sql = inserts_sql(c.len());
                 let mut q = sqlx::query(sqlx::AssertSqlSafe(Engine::placeholders(&$tx, sql))).persistent(false);
                 for (pn, p, k, i, points, max) in c {
                     q = q.bind(*pn).bind(*p).bind(*k).bind(*i).bind(*points).bind(*max).bind(now);
@@ -392,15 +454,7 @@ macro_rules! apply_points {
             // Totals, relative, so that other nodes' votes add up; their values after the batch come back.
             let mut totals: HashMap<ItemKey, i64> = HashMap::new();
             for c in chunks(&plan.tallies, ROWS) {
-                let values = rows_sql(c.len(), 5, 1, ", ", |n| {
-                    format!("(${n}, ${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4)
-                });
-                let sql = format!(
-                    "INSERT INTO participation_tallies (participation_id, item_kind, item_id, points, voters) VALUES {values} \
-                     ON CONFLICT (participation_id, item_kind, item_id) DO UPDATE SET \
-                     points = participation_tallies.points + excluded.points, voters = participation_tallies.voters + excluded.voters \
-                     RETURNING participation_id, item_kind, item_id, points"
-                );
+                let sql = tallies_sql(c.len());
                 let mut q = sqlx::query_as::<_, (i64, String, i64, i64)>(sqlx::AssertSqlSafe(Engine::placeholders(&$tx, sql))).persistent(false);
                 for (pn, k, i, d, v) in c {
                     q = q.bind(*pn).bind(*k).bind(*i).bind(*d).bind(*v);

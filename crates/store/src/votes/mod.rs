@@ -4,8 +4,10 @@
 //! PostgreSQL's default `synchronous_commit`). One fsync per vote would cap the rate near the disk's fsync rate,
 //! so a single writer task per node collects the votes that arrive while the previous batch commits and
 //! writes them in one transaction. Point votes are decided in memory in arrival order from one read of the
-//! participants' budgets and rows, and written as net changes in a few multi-row statements (about ten per
-//! batch, whatever its size); other votes, and a batch whose batched write fails, go one by one, each inside
+//! participants' budgets and rows, and written as net changes: on PostgreSQL in a few multi-row statements
+//! (about ten per batch, whatever its size), on SQLite straight on the connection's handle from one-row
+//! prepared statements (`direct`, ADR 0025); other votes, and a batch whose batched write fails, go one by
+//! one through sqlx, each inside
 //! its own savepoint: a refused vote (over budget, unknown item) is rolled back alone and the others still
 //! commit. The one-vote-per-person rule is the primary key of the vote tables, the budget a CHECK constraint,
 //! so several nodes writing at once cannot break either (`docs/BENCHMARKS.md`, "Durable votes").
@@ -19,6 +21,7 @@ use tokio::sync::{mpsc, oneshot};
 mod batched;
 #[macro_use]
 mod sent;
+mod direct;
 use batched::*;
 use sent::*;
 
@@ -306,7 +309,21 @@ macro_rules! attempt {
 
 async fn apply_on(conn: &mut Conn, ops: &[VoteOp]) -> StoreResult<Vec<Result<Counted, Refused>>> {
     use sqlx::Connection as _;
-    for batched in [true, false] {
+    let mut passes: &[bool] = &[true, false];
+    // SQLite, point votes only: the batched path straight on the handle, on this thread (`direct`).
+    if let Conn::Sqlite(c) = conn
+        && direct::fits(ops)
+    {
+        let mut handle = c.lock_handle().await?;
+        // SAFETY: the handle stays locked out of sqlx's worker thread until `handle` drops, after the call.
+        let done = unsafe { direct::attempt(handle.as_raw_handle(), ops) };
+        drop(handle);
+        if let Some(answers) = done? {
+            return Ok(answers);
+        }
+        passes = &[false];
+    }
+    for &batched in passes {
         let done = match conn {
             Conn::Sqlite(c) => {
                 let mut tx = c.begin_with("BEGIN IMMEDIATE").await?;

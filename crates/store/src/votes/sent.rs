@@ -3,6 +3,7 @@
 //! (`resolve`).
 
 use super::VoteOp;
+use super::batched::rows_sql;
 
 /// What the writer reads to resolve one [`VoteOp::PointsAsSent`]: its index in the batch, the format's kind,
 /// published flag, opening and closing time, points per person and cumulative flag, the participant's id,
@@ -68,6 +69,34 @@ pub(super) fn resolve(op: &VoteOp, row: &SentRow) -> Option<VoteOp> {
     })
 }
 
+/// The checks of `n` votes as sent, one row per vote that names an existing format of its city ([`SentRow`]);
+/// binds per vote: its index, slug, format, user, token hash, item kind, item.
+pub(super) fn sent_sql(n: usize) -> String {
+    let values = rows_sql(n, 7, 1, ", ", |n| {
+        format!(
+            "(${n}, ${}, ${}, ${}, ${}, ${}, ${})",
+            n + 1,
+            n + 2,
+            n + 3,
+            n + 4,
+            n + 5,
+            n + 6
+        )
+    });
+    format!(
+        "WITH r (n, slug, pid, uid, th, ik, iid) AS (VALUES {values}) \
+         SELECT r.n, p.kind, p.published, p.opens_at, p.closes_at, p.points, p.cumulative, \
+         pa.id, pa.kind, pa.confirmed_at, pa.anonymised_at, \
+         EXISTS (SELECT 1 FROM participation_items i WHERE i.participation_id = p.id \
+             AND i.item_kind = r.ik AND i.item_id = r.iid) \
+         FROM r JOIN municipalities m ON m.slug = r.slug \
+         JOIN participations p ON p.id = r.pid AND p.municipality_id = m.id \
+         LEFT JOIN participants pa ON pa.id = COALESCE( \
+             (SELECT x.id FROM participants x WHERE x.participation_id = r.pid AND x.user_id = r.uid), \
+             (SELECT x.id FROM participants x WHERE x.participation_id = r.pid AND x.token_hash = r.th))"
+    )
+}
+
 /// Resolve the batch's [`VoteOp::PointsAsSent`] in one statement (per 1,024) on `$tx`: evaluates to the
 /// batch with each resolved vote as [`VoteOp::Points`] and the unresolved ones left as they were. The
 /// participant is the account's, else the token's (each lookup one row of a unique index).
@@ -80,24 +109,22 @@ macro_rules! resolve_sent {
                 .filter(|&i| matches!(ops[i], VoteOp::PointsAsSent { .. }))
                 .collect();
             for c in chunks(&sent, ROWS) {
-                let values = rows_sql(c.len(), 7, 1, ", ", |n| {
-                    format!("(${n}, ${}, ${}, ${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4, n + 5, n + 6)
-                });
-                let sql = format!(
-                    "WITH r (n, slug, pid, uid, th, ik, iid) AS (VALUES {values}) \
-                     SELECT r.n, p.kind, p.published, p.opens_at, p.closes_at, p.points, p.cumulative, \
-                     pa.id, pa.kind, pa.confirmed_at, pa.anonymised_at, \
-                     EXISTS (SELECT 1 FROM participation_items i WHERE i.participation_id = p.id \
-                         AND i.item_kind = r.ik AND i.item_id = r.iid) \
-                     FROM r JOIN municipalities m ON m.slug = r.slug \
-                     JOIN participations p ON p.id = r.pid AND p.municipality_id = m.id \
-                     LEFT JOIN participants pa ON pa.id = COALESCE( \
-                         (SELECT x.id FROM participants x WHERE x.participation_id = r.pid AND x.user_id = r.uid), \
-                         (SELECT x.id FROM participants x WHERE x.participation_id = r.pid AND x.token_hash = r.th))"
-                );
-                let mut q = sqlx::query_as::<_, SentRow>(sqlx::AssertSqlSafe(Engine::placeholders(&$tx, sql))).persistent(false);
+                let sql = sent_sql(c.len());
+                let mut q = sqlx::query_as::<_, SentRow>(sqlx::AssertSqlSafe(
+                    Engine::placeholders(&$tx, sql),
+                ))
+                .persistent(false);
                 for &i in c {
-                    if let VoteOp::PointsAsSent { slug, participation_id, user_id, token_hash, item_kind, item_id, .. } = &ops[i] {
+                    if let VoteOp::PointsAsSent {
+                        slug,
+                        participation_id,
+                        user_id,
+                        token_hash,
+                        item_kind,
+                        item_id,
+                        ..
+                    } = &ops[i]
+                    {
                         q = q
                             .bind(i as i64)
                             .bind(slug.as_str())
