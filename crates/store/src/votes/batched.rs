@@ -63,6 +63,20 @@ pub(super) struct Current {
     pub(super) votes: HashMap<PairKey, (i64, i64)>,
 }
 
+/// One row of [`read_sql`]: `(0, participant, '', 0, max_points, used)` or `(1, participant, kind, item,
+/// points, max_per_item)`.
+pub(super) type ReadRow = (i64, i64, String, i64, i64, i64);
+
+impl Current {
+    pub(super) fn add(&mut self, (table, p, kind, item, a, b): ReadRow) {
+        if table == 0 {
+            self.budgets.insert(p, (a, b));
+        } else if let Some(kind) = item_kind(&kind) {
+            self.votes.insert((p, kind, item), (a, b));
+        }
+    }
+}
+
 /// The decisions for a batch of point votes and the net changes that write them.
 #[derive(Default, Debug, PartialEq)]
 pub(super) struct Plan {
@@ -265,6 +279,14 @@ pub(super) fn rows_sql(
         .join(sep)
 }
 
+/// `rows` rows of `cols` placeholders each for `VALUES`, numbered from 1: `($1, $2, $3), ($4, $5, $6)`.
+pub(super) fn values_sql(rows: usize, cols: usize) -> String {
+    rows_sql(rows, cols, 1, ", ", |first| {
+        let row: Vec<String> = (first..first + cols).map(|n| format!("${n}")).collect();
+        format!("({})", row.join(", "))
+    })
+}
+
 /// Rows per multi-row statement: whole batches fit (`MAX_BATCH`), far below both engines' parameter limits.
 pub(super) const ROWS: usize = 1024;
 /// Terms per `OR` chain, below SQLite's expression depth limit (1000).
@@ -290,7 +312,7 @@ pub(super) fn read_sql(n: usize) -> String {
 
 /// New budgets; binds per row: participant, max_points, used.
 pub(super) fn new_budgets_sql(n: usize) -> String {
-    let values = rows_sql(n, 3, 1, ", ", |n| format!("(${n}, ${}, ${})", n + 1, n + 2));
+    let values = values_sql(n, 3);
     format!("INSERT INTO participation_budgets (participant_id, max_points, used) VALUES {values}")
 }
 
@@ -328,17 +350,7 @@ pub(super) fn updates_sql(n: usize) -> String {
 
 /// New vote rows; binds per row: participation, participant, kind, item, points, max_per_item, created_at.
 pub(super) fn inserts_sql(n: usize) -> String {
-    let values = rows_sql(n, 7, 1, ", ", |n| {
-        format!(
-            "(${n}, ${}, ${}, ${}, ${}, ${}, ${})",
-            n + 1,
-            n + 2,
-            n + 3,
-            n + 4,
-            n + 5,
-            n + 6
-        )
-    });
+    let values = values_sql(n, 7);
     format!(
         "INSERT INTO participation_votes (participation_id, participant_id, item_kind, item_id, points, max_per_item, created_at) \
          VALUES {values}"
@@ -348,9 +360,7 @@ pub(super) fn inserts_sql(n: usize) -> String {
 /// Totals, relative, returning `(participation, kind, item, points)` after; binds per row: participation, kind,
 /// item, net points, net voters.
 pub(super) fn tallies_sql(n: usize) -> String {
-    let values = rows_sql(n, 5, 1, ", ", |n| {
-        format!("(${n}, ${}, ${}, ${}, ${})", n + 1, n + 2, n + 3, n + 4)
-    });
+    let values = values_sql(n, 5);
     format!(
         "INSERT INTO participation_tallies (participation_id, item_kind, item_id, points, voters) VALUES {values} \
          ON CONFLICT (participation_id, item_kind, item_id) DO UPDATE SET \
@@ -373,16 +383,12 @@ macro_rules! apply_points {
             pids.dedup();
             for c in chunks(&pids, ROWS) {
                 let sql = read_sql(c.len());
-                let mut q = sqlx::query_as::<_, (i64, i64, String, i64, i64, i64)>(sqlx::AssertSqlSafe(Engine::placeholders(&$tx, sql))).persistent(false);
+                let mut q = sqlx::query_as::<_, ReadRow>(sqlx::AssertSqlSafe(Engine::placeholders(&$tx, sql))).persistent(false);
                 for p in c.iter().chain(c) {
                     q = q.bind(*p);
                 }
-                for (table, p, kind, item, a, b) in q.fetch_all(&mut *$tx).await? {
-                    if table == 0 {
-                        cur.budgets.insert(p, (a, b));
-                    } else if let Some(kind) = item_kind(&kind) {
-                        cur.votes.insert((p, kind, item), (a, b));
-                    }
+                for row in q.fetch_all(&mut *$tx).await? {
+                    cur.add(row);
                 }
             }
             let plan = plan(ops, &cur);
@@ -524,6 +530,8 @@ mod tests {
             rows_sql(2, 3, 1, ", ", |n| format!("(${n}, ${}, ${})", n + 1, n + 2)),
             "($1, $2, $3), ($4, $5, $6)"
         );
+        assert_eq!(values_sql(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(values_sql(1, 1), "($1)");
     }
 
     #[test]

@@ -10,8 +10,8 @@
 //! per-vote path through sqlx as before.
 
 use super::batched::{
-    Current, ItemKey, PointOp, STALE, anonymous_placeholders, answers, budgets_sql, deletes_sql,
-    inserts_sql, item_kind, new_budgets_sql, plan, read_sql, tallies_sql, updates_sql,
+    Current, ItemKey, PointOp, ReadRow, STALE, anonymous_placeholders, answers, budgets_sql,
+    deletes_sql, inserts_sql, item_kind, new_budgets_sql, plan, read_sql, tallies_sql, updates_sql,
 };
 use super::sent::{SentRow, resolve, sent_sql};
 use super::{Counted, Refused, VoteOp};
@@ -126,22 +126,7 @@ fn resolve_sent(conn: &Connection, sql: &Sql, ops: &[VoteOp]) -> rusqlite::Resul
             text(item_kind),
             int(*item_id),
         ];
-        let rows = query(&mut stmt, binds, |r| {
-            Ok::<SentRow, _>((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-                r.get(9)?,
-                r.get(10)?,
-                r.get(11)?,
-            ))
-        })?;
+        let rows = query(&mut stmt, binds, |r| SentRow::try_from(r))?;
         if let Some(checked) = rows.first().and_then(|row| resolve(op, row)) {
             out[i] = checked;
         }
@@ -163,23 +148,9 @@ fn apply_points(
     pids.dedup();
     let mut read = prepare(&sql.read)?;
     for p in &pids {
-        let rows = query(&mut read, [int(*p), int(*p)], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, i64>(4)?,
-                r.get::<_, i64>(5)?,
-            ))
-        })
-        .map_err(e)?;
-        for (table, p, kind, item, a, b) in rows {
-            if table == 0 {
-                cur.budgets.insert(p, (a, b));
-            } else if let Some(kind) = item_kind(&kind) {
-                cur.votes.insert((p, kind, item), (a, b));
-            }
+        let rows = query(&mut read, [int(*p), int(*p)], |r| ReadRow::try_from(r)).map_err(e)?;
+        for row in rows {
+            cur.add(row);
         }
     }
     let plan = plan(ops, &cur);
@@ -188,10 +159,8 @@ fn apply_points(
     let mut budget = prepare(&sql.budget)?;
     for &(p, max, d) in &plan.budgets {
         if cur.budgets.contains_key(&p) {
-            let rows = query(&mut budget, [int(d), int(p)], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-            })
-            .map_err(e)?;
+            let rows =
+                query(&mut budget, [int(d), int(p)], |r| <(i64, i64)>::try_from(r)).map_err(e)?;
             if rows.len() != 1 {
                 return Err(StoreError::Conflict(STALE.into()));
             }
@@ -244,14 +213,7 @@ fn apply_points(
         let rows = query(
             &mut tally,
             [int(*pn), text(k), int(*i), int(*d), int(*v)],
-            |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, i64>(3)?,
-                ))
-            },
+            |r| <(i64, String, i64, i64)>::try_from(r),
         )
         .map_err(e)?;
         for (pn, k, i, points) in rows {

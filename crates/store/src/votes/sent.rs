@@ -3,7 +3,7 @@
 //! (`resolve`).
 
 use super::VoteOp;
-use super::batched::rows_sql;
+use super::batched::values_sql;
 
 /// What the writer reads to resolve one [`VoteOp::PointsAsSent`]: its index in the batch, the format's kind,
 /// published flag, opening and closing time, points per person and cumulative flag, the participant's id,
@@ -72,17 +72,7 @@ pub(super) fn resolve(op: &VoteOp, row: &SentRow) -> Option<VoteOp> {
 /// The checks of `n` votes as sent, one row per vote that names an existing format of its city ([`SentRow`]);
 /// binds per vote: its index, slug, format, user, token hash, item kind, item.
 pub(super) fn sent_sql(n: usize) -> String {
-    let values = rows_sql(n, 7, 1, ", ", |n| {
-        format!(
-            "(${n}, ${}, ${}, ${}, ${}, ${}, ${})",
-            n + 1,
-            n + 2,
-            n + 3,
-            n + 4,
-            n + 5,
-            n + 6
-        )
-    });
+    let values = values_sql(n, 7);
     format!(
         "WITH r (n, slug, pid, uid, th, ik, iid) AS (VALUES {values}) \
          SELECT r.n, p.kind, p.published, p.opens_at, p.closes_at, p.points, p.cumulative, \
