@@ -93,6 +93,7 @@ err-access-code = Dieser Code ist ungültig. Bitte prüfen Sie die zehn Zeichen.
 err-access-code-used = Dieser Code wurde bereits verwendet.
 err-access-code-count = Bitte geben Sie eine Anzahl von 1 bis 500 an.
 err-vote-unknown = Diesen Eintrag gibt es nicht (mehr).
+err-vote-delta = Eine Stimme gibt genau einen Punkt oder nimmt genau einen zurück (+1 oder -1).
 err-vote-refused = Diese Stimme konnte nicht gezählt werden.
 err-vote-no-points-left = Sie haben alle Punkte vergeben.
 err-vote-item-limit = Auf diesen Eintrag dürfen Sie nicht mehr Punkte geben.

@@ -93,6 +93,7 @@ err-access-code = This code is not valid. Please check the ten characters.
 err-access-code-used = This code has already been used.
 err-access-code-count = Please give a number from 1 to 500.
 err-vote-unknown = This item does not exist (any more).
+err-vote-delta = A vote gives exactly one point or takes exactly one back (+1 or -1).
 err-vote-refused = This vote could not be counted.
 err-vote-no-points-left = You have given all your points.
 err-vote-item-limit = You may not give more points to this item.

@@ -291,9 +291,12 @@ pub async fn vote(
         };
         return refuse(ctx, f, code).await;
     };
-    // Only the format's items can receive points.
-    let (Some((kind, item_id)), Some(delta), true) = (item, delta, is_item) else {
+    // Only the format's items can receive points, one at a time.
+    let (Some((kind, item_id)), true) = (item, is_item) else {
         return refuse(ctx, f, "err-vote-unknown").await;
+    };
+    let Some(delta) = delta else {
+        return refuse(ctx, f, "err-vote-delta").await;
     };
     let op = VoteOp::Points {
         participation_id: f.p.id,

@@ -582,6 +582,13 @@ async fn point_voting_keeps_budgets_and_one_row_per_person_under_parallel_votes(
         StatusCode::UNPROCESSABLE_ENTITY,
         "nothing left to take back"
     );
+    // More than one point at once: refused with its own reason, nothing written.
+    let (s, v) = vote(otto.clone(), sa.clone(), "5").await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("err-vote-delta"))
+    );
+    assert!(v["message"].as_str().unwrap().contains("genau einen Punkt"));
     // Totals are maintained and match the vote rows.
     let tallies = store::votes::tallies(&app.db, id).await.unwrap();
     let total = |m: i64| tallies.iter().find(|t| t.1 == m).map(|t| t.2).unwrap_or(0);
