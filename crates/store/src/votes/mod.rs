@@ -449,9 +449,10 @@ pub struct Writer {
 
 impl Writer {
     /// Start the writer on `db`. On SQLite it runs on a thread of its own (`werkstatt-votes`, with a
-    /// single-threaded runtime): a batch is about nine statements, each a hand-off to the connection's thread
-    /// and back, and as a task among hundreds of request tasks the writer waited behind them after each one
-    /// (a batch of about 120 votes took 7.6 ms under load, where the writer alone needs 3.4 ms for more). A
+    /// single-threaded runtime). Through sqlx a batch was about nine statements, each a hand-off to the
+    /// connection's thread and back, and as a task among hundreds of request tasks the writer waited behind
+    /// them after each one (ADR 0024); a batch of point votes now runs on this thread straight on the
+    /// connection's handle (`direct`, ADR 0025), and only the other batches still hand statements over. A
     /// SQLite connection has no socket (sqlx talks to its thread over channels), so nothing of it is tied to
     /// the server's runtime. On PostgreSQL a connection's socket belongs to the runtime that opened it, and
     /// the writer stays a task there.
