@@ -1,5 +1,6 @@
 //! SQLite: the batched path for a batch of point votes, run on the writer's own thread straight on the
-//! connection's handle (ADR 0025).
+//! connection's handle (ADR 0025), from statements that stay prepared while the writer keeps the connection
+//! (ADR 0026).
 //!
 //! Through sqlx every statement is a hand-off to the connection's worker thread, and every row it returns
 //! comes back over a channel, one wake-up each: under load that was about two thread switches per vote on
@@ -8,6 +9,10 @@
 //! (`batched::*_sql`, `sent::sent_sql`) and the same decisions (`plan`, `answers`, `resolve`) through
 //! `rusqlite` on its own thread. Batches with other votes, and a batch whose batched write fails, take the
 //! per-vote path through sqlx as before.
+//!
+//! The `rusqlite::Connection` on the handle, with its cache of prepared statements, lives as long as the
+//! writer keeps sqlx's connection ([`SqliteConn`]): preparing the batch's eleven statements anew for every
+//! batch was a third of the writer's time, since under load the batches are small.
 
 use super::batched::{
     Current, ItemKey, PointOp, ReadRow, STALE, anonymous_placeholders, answers, budgets_sql,
@@ -18,8 +23,8 @@ use super::{Counted, Refused, VoteOp};
 use crate::{StoreError, StoreResult, now_secs};
 use rusqlite::types::Value;
 use rusqlite::{CachedStatement, Connection, ErrorCode, params_from_iter};
+use sqlx::pool::PoolConnection;
 use std::collections::HashMap;
-use std::ptr::NonNull;
 
 /// Whether a batch can take this path: point votes only (the others need the per-vote path's savepoints).
 pub(super) fn fits(ops: &[VoteOp]) -> bool {
@@ -225,31 +230,108 @@ fn apply_points(
     Ok(answers(&plan, totals, used))
 }
 
+/// The writer's SQLite connection: sqlx's, and a `rusqlite::Connection` on its handle whose prepared
+/// statements (the batch's statements, `BEGIN IMMEDIATE`, `COMMIT`, `ROLLBACK`) stay prepared between batches.
+/// The handle is used only while it is locked out of sqlx's worker thread, one lock per batch. Before sqlx
+/// gets the connection back (to its pool, or to close it: closing a handle with statements left panics
+/// sqlx's worker), [`SqliteConn::release`] finalizes the statements under the lock.
+pub(super) struct SqliteConn {
+    sqlx: Option<PoolConnection<sqlx::Sqlite>>,
+    direct: Option<Connection>,
+}
+
+impl SqliteConn {
+    pub(super) fn new(sqlx: PoolConnection<sqlx::Sqlite>) -> SqliteConn {
+        SqliteConn {
+            sqlx: Some(sqlx),
+            direct: None,
+        }
+    }
+
+    /// sqlx's connection, for the per-vote path (the prepared statements of the direct path are reset
+    /// between batches, so they hold no lock and no transaction).
+    pub(super) fn sqlx(&mut self) -> &mut PoolConnection<sqlx::Sqlite> {
+        self.sqlx.as_mut().expect("present until released")
+    }
+
+    /// The batch in one transaction on the handle (see [`attempt`]).
+    pub(super) async fn attempt(
+        &mut self,
+        ops: &[VoteOp],
+    ) -> StoreResult<Option<Vec<Result<Counted, Refused>>>> {
+        let sqlx = self.sqlx.as_mut().expect("present until released");
+        let mut handle = sqlx.lock_handle().await?;
+        let db = handle.as_raw_handle().as_ptr();
+        let direct = match &mut self.direct {
+            Some(direct) => direct,
+            // SAFETY: the handle is open and locked out of sqlx's worker until `handle` drops; this
+            // connection does not own it (it never closes it), and it is only used while locked (here, and
+            // in `release`, which finalizes its statements before sqlx can close the handle).
+            None => self
+                .direct
+                .insert(unsafe { Connection::from_handle(db) }.map_err(store_error)?),
+        };
+        let done = attempt(direct, ops);
+        drop(handle);
+        done
+    }
+
+    /// Give sqlx's connection back: its statements finalized under the lock first.
+    pub(super) async fn release(mut self) {
+        if let (Some(sqlx), Some(direct)) = (self.sqlx.as_mut(), self.direct.take()) {
+            match sqlx.lock_handle().await {
+                Ok(handle) => {
+                    // Not owned: dropping it finalizes its statements and leaves the handle open.
+                    drop(direct);
+                    drop(handle);
+                }
+                // sqlx's worker is gone: nobody can finalize or close anything any more.
+                Err(e) => {
+                    tracing::warn!(error = %e, "vote writer: connection lost");
+                    std::mem::forget(direct);
+                }
+            }
+        }
+    }
+}
+
+impl Drop for SqliteConn {
+    fn drop(&mut self) {
+        // Dropped without `release` (a panic): finalizing the statements now would use the handle without the
+        // lock, and sqlx closing the handle with them left would panic its worker. Keep both out of use.
+        if let Some(direct) = self.direct.take() {
+            tracing::error!("vote writer: connection dropped unreleased; it stays open");
+            std::mem::forget(direct);
+            if let Some(sqlx) = self.sqlx.take() {
+                std::mem::forget(sqlx.detach());
+            }
+        }
+    }
+}
+
+/// Run one of the fixed statements (`BEGIN IMMEDIATE`, `COMMIT`, `ROLLBACK`), kept prepared.
+fn run(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(|_| ())
+}
+
 /// The batch in one transaction (`BEGIN IMMEDIATE`), as `attempt!` with the batched path: `Ok(Some)` with
 /// every vote's answer once committed; `Ok(None)` when the batched write failed and was rolled back (the
 /// caller applies the batch once more one vote at a time); `Err` when the database failed (nothing
-/// committed).
-///
-/// # Safety
-/// `db` is the handle of an open SQLite connection that no other thread uses for the whole call: sqlx's
-/// `LockedSqliteHandle`, held by the caller until this returns.
-pub(super) unsafe fn attempt(
-    db: NonNull<rusqlite::ffi::sqlite3>,
+/// committed). `conn` is used only while its handle is locked out of sqlx ([`SqliteConn::attempt`]).
+fn attempt(
+    conn: &Connection,
     ops: &[VoteOp],
 ) -> StoreResult<Option<Vec<Result<Counted, Refused>>>> {
-    // SAFETY: the caller holds the handle locked out of sqlx; this connection does not own it (it is not
-    // closed on drop) and is dropped, with its prepared statements, before this returns.
-    let conn = unsafe { Connection::from_handle(db.as_ptr()) }.map_err(store_error)?;
     let sql = Sql::get();
-    conn.execute_batch("BEGIN IMMEDIATE").map_err(store_error)?;
+    run(conn, "BEGIN IMMEDIATE").map_err(store_error)?;
     let rollback = |conn: &Connection| {
         // After a failed COMMIT SQLite may have rolled back already; then there is nothing to roll back.
-        let _ = conn.execute_batch("ROLLBACK");
+        let _ = run(conn, "ROLLBACK");
     };
-    let ops = match resolve_sent(&conn, sql, ops) {
+    let ops = match resolve_sent(conn, sql, ops) {
         Ok(resolved) => resolved,
         Err(err) => {
-            rollback(&conn);
+            rollback(conn);
             return Err(store_error(err));
         }
     };
@@ -262,7 +344,7 @@ pub(super) unsafe fn attempt(
         .collect();
     if !points.is_empty() {
         let batch: Vec<PointOp> = points.iter().map(|(_, p)| *p).collect();
-        match apply_points(&conn, sql, &batch) {
+        match apply_points(conn, sql, &batch) {
             Ok(answers) => {
                 for ((i, _), a) in points.iter().zip(answers) {
                     out[*i] = a;
@@ -270,13 +352,13 @@ pub(super) unsafe fn attempt(
             }
             Err(err) => {
                 tracing::debug!(error = %err, votes = batch.len(), "batched point votes: once more one by one");
-                rollback(&conn);
+                rollback(conn);
                 return Ok(None);
             }
         }
     }
-    if let Err(err) = conn.execute_batch("COMMIT") {
-        rollback(&conn);
+    if let Err(err) = run(conn, "COMMIT") {
+        rollback(conn);
         return Err(store_error(err));
     }
     Ok(Some(out))

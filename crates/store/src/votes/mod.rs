@@ -247,16 +247,24 @@ macro_rules! apply_each {
 
 /// A connection the writer keeps while votes keep coming (no pool queue between two batches).
 enum Conn {
-    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    Sqlite(direct::SqliteConn),
     Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
 }
 
 impl Conn {
     async fn acquire(db: &Db) -> StoreResult<Conn> {
         Ok(match db.counted() {
-            crate::Pool::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
+            crate::Pool::Sqlite(p) => Conn::Sqlite(direct::SqliteConn::new(p.acquire().await?)),
             crate::Pool::Postgres(p) => Conn::Postgres(p.acquire().await?),
         })
+    }
+
+    /// Give the connection back to the pool (on SQLite after finalizing the direct path's statements).
+    async fn release(self) {
+        match self {
+            Conn::Sqlite(c) => c.release().await,
+            Conn::Postgres(c) => drop(c),
+        }
     }
 }
 
@@ -314,11 +322,7 @@ async fn apply_on(conn: &mut Conn, ops: &[VoteOp]) -> StoreResult<Vec<Result<Cou
     if let Conn::Sqlite(c) = conn
         && direct::fits(ops)
     {
-        let mut handle = c.lock_handle().await?;
-        // SAFETY: the handle stays locked out of sqlx's worker thread until `handle` drops, after the call.
-        let done = unsafe { direct::attempt(handle.as_raw_handle(), ops) };
-        drop(handle);
-        if let Some(answers) = done? {
+        if let Some(answers) = c.attempt(ops).await? {
             return Ok(answers);
         }
         passes = &[false];
@@ -326,7 +330,7 @@ async fn apply_on(conn: &mut Conn, ops: &[VoteOp]) -> StoreResult<Vec<Result<Cou
     for &batched in passes {
         let done = match conn {
             Conn::Sqlite(c) => {
-                let mut tx = c.begin_with("BEGIN IMMEDIATE").await?;
+                let mut tx = c.sqlx().begin_with("BEGIN IMMEDIATE").await?;
                 attempt!(tx, ops, batched)
             }
             Conn::Postgres(c) => {
@@ -350,7 +354,9 @@ async fn apply_on(conn: &mut Conn, ops: &[VoteOp]) -> StoreResult<Vec<Result<Cou
 /// committed, every caller gets the error).
 pub async fn apply_batch(db: &Db, ops: &[VoteOp]) -> StoreResult<Vec<Result<Counted, Refused>>> {
     let mut conn = Conn::acquire(db).await?;
-    apply_on(&mut conn, ops).await
+    let answers = apply_on(&mut conn, ops).await;
+    conn.release().await;
+    answers
 }
 
 /// The per-vote path alone (each vote in its own savepoint), for comparison with the batched one.
@@ -389,14 +395,21 @@ async fn write(db: Db, mut rx: mpsc::Receiver<Job>) {
             match tokio::time::timeout(KEEP_CONNECTION, rx.recv()).await {
                 Ok(j) => j,
                 Err(_) => {
-                    conn = None;
+                    if let Some(c) = conn.take() {
+                        c.release().await;
+                    }
                     rx.recv().await
                 }
             }
         } else {
             rx.recv().await
         };
-        let Some(first) = first else { break };
+        let Some(first) = first else {
+            if let Some(c) = conn.take() {
+                c.release().await;
+            }
+            break;
+        };
         jobs.push(first);
         // On the server's runtime (PostgreSQL) let the request tasks that are ready to vote (often all those
         // just answered) queue up first, so that a lone early vote does not take a commit of its own. On the
@@ -430,7 +443,9 @@ async fn write(db: Db, mut rx: mpsc::Receiver<Job>) {
             }
             Err(e) => {
                 // The connection may be broken: take a fresh one for the next batch.
-                conn = None;
+                if let Some(c) = conn.take() {
+                    c.release().await;
+                }
                 tracing::warn!(error = %e, batch = jobs.len(), "vote batch failed");
                 let msg = e.to_string();
                 for (_, reply) in jobs.drain(..) {

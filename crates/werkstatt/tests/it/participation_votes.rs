@@ -18,6 +18,7 @@ pub fn cases() -> Vec<Case> {
         case!(acknowledged_votes_survive_a_kill_and_count_once),
         case!(batched_point_votes_decide_like_one_vote_at_a_time),
         case!(votes_as_sent_are_checked_by_the_writer),
+        case!(the_vote_writer_gives_its_connection_back_clean),
     ]
 }
 
@@ -691,4 +692,109 @@ async fn votes_as_sent_are_checked_by_the_writer(app: TestApp) {
         2,
         "nothing else written"
     );
+}
+
+/// Panics of sqlx's SQLite connection threads in this process (counted by a panic hook, installed once).
+fn sqlite_worker_panics() -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static PANICS: AtomicUsize = AtomicUsize::new(0);
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let thread = std::thread::current();
+            if thread
+                .name()
+                .is_some_and(|n| n.starts_with("sqlx-sqlite-worker"))
+            {
+                PANICS.fetch_add(1, Ordering::SeqCst);
+            }
+            previous(info);
+        }));
+    });
+    PANICS.load(Ordering::SeqCst)
+}
+
+/// The vote writer keeps its connection while votes keep coming (on SQLite with the direct path's
+/// statements prepared on its handle, ADR 0026) and gives it back to the pool after a pause: a later burst
+/// takes it again and counts on, and the connection closes cleanly. (On SQLite, closing a handle with
+/// statements left open panics sqlx's connection thread.)
+async fn the_vote_writer_gives_its_connection_back_clean(app: TestApp) {
+    let panics = sqlite_worker_panics();
+    let (_red, id, _) = format(
+        &app,
+        "punkte",
+        "gast",
+        &[("points", "10"), ("cumulative", "on")],
+    )
+    .await;
+    let items = measures(&app, 3, None).await;
+    let mut people = Vec::new();
+    for n in 0..8 {
+        let hash = store::tokens::hash_token(&format!("writer-{n}"));
+        people.push(
+            store::participation::join_guest(&app.db, id, &hash)
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    // A pool of one connection of its own: the writer and the check below share it.
+    let db = store::Db::connect_with(&app.database_url(), Some(1))
+        .await
+        .unwrap();
+    let writer = store::votes::Writer::spawn(db.clone());
+    let burst = |round: usize| {
+        let writer = writer.clone();
+        let people = people.clone();
+        let items = items.clone();
+        async move {
+            let votes = people.iter().enumerate().map(|(n, &p)| {
+                let writer = writer.clone();
+                let op = store::votes::VoteOp::Points {
+                    participation_id: id,
+                    participant_id: p,
+                    item_kind: "massnahme",
+                    item_id: items[(n + round) % items.len()],
+                    delta: 1,
+                    budget: 10,
+                    max_per_item: 10,
+                };
+                async move { writer.submit(op).await }
+            });
+            for answer in futures::future::join_all(votes).await {
+                assert!(matches!(answer, Ok(Ok(_))), "{answer:?}");
+            }
+        }
+    };
+    burst(0).await;
+    // The writer keeps its connection 200 ms after the last batch.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    burst(1).await;
+    burst(2).await;
+    drop(writer);
+    // The writer gives the connection back when it stops; the pool's only connection is then free.
+    use sqlx::Connection as _;
+    let closed = match db.counted() {
+        store::Pool::Sqlite(p) => p.acquire().await.unwrap().detach().close().await,
+        store::Pool::Postgres(p) => p.acquire().await.unwrap().detach().close().await,
+    };
+    assert!(closed.is_ok(), "the connection closes cleanly: {closed:?}");
+    db.close().await;
+    assert_eq!(
+        sqlite_worker_panics(),
+        panics,
+        "no connection thread panicked (statements left open on a handle sqlx closed)"
+    );
+    let used: Vec<(i64, i64)> = rows_of(
+        &app,
+        id,
+        "SELECT participant_id, item_id, points FROM participation_votes WHERE participation_id = $1",
+    )
+    .await
+    .into_iter()
+    .map(|(p, _, points)| (p, points))
+    .collect();
+    assert_eq!(used.len(), people.len() * 3, "three items per person");
+    assert!(used.iter().all(|(_, points)| *points == 1));
 }
