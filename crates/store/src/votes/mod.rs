@@ -384,6 +384,13 @@ pub const MAX_BATCH: usize = 1024;
 /// How long the writer keeps its connection after the last batch, waiting for more votes.
 const KEEP_CONNECTION: std::time::Duration = std::time::Duration::from_millis(200);
 
+/// Give the writer's connection, if it holds one, back to the pool.
+async fn give_back(conn: &mut Option<Conn>) {
+    if let Some(c) = conn.take() {
+        c.release().await;
+    }
+}
+
 /// The writer's loop: take the votes that are waiting (up to [`MAX_BATCH`]), apply them in one transaction,
 /// answer each; until every [`Writer`] is gone.
 async fn write(db: Db, mut rx: mpsc::Receiver<Job>) {
@@ -395,9 +402,7 @@ async fn write(db: Db, mut rx: mpsc::Receiver<Job>) {
             match tokio::time::timeout(KEEP_CONNECTION, rx.recv()).await {
                 Ok(j) => j,
                 Err(_) => {
-                    if let Some(c) = conn.take() {
-                        c.release().await;
-                    }
+                    give_back(&mut conn).await;
                     rx.recv().await
                 }
             }
@@ -405,9 +410,7 @@ async fn write(db: Db, mut rx: mpsc::Receiver<Job>) {
             rx.recv().await
         };
         let Some(first) = first else {
-            if let Some(c) = conn.take() {
-                c.release().await;
-            }
+            give_back(&mut conn).await;
             break;
         };
         jobs.push(first);
@@ -443,9 +446,7 @@ async fn write(db: Db, mut rx: mpsc::Receiver<Job>) {
             }
             Err(e) => {
                 // The connection may be broken: take a fresh one for the next batch.
-                if let Some(c) = conn.take() {
-                    c.release().await;
-                }
+                give_back(&mut conn).await;
                 tracing::warn!(error = %e, batch = jobs.len(), "vote batch failed");
                 let msg = e.to_string();
                 for (_, reply) in jobs.drain(..) {
