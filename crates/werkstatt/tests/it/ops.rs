@@ -22,6 +22,7 @@ pub fn cases() -> Vec<Case> {
         case!(a_bad_configuration_stops_the_start_naming_the_setting),
         case!(graceful_shutdown_finishes_requests_in_flight),
         case!(json_logs_carry_request_id_and_city_but_no_secrets),
+        case!(the_server_allocates_through_jemalloc_with_its_settings),
     ]
 }
 
@@ -816,4 +817,34 @@ fn without_colours(log: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The served binary allocates through jemalloc with its compiled-in settings (ADR 0027): the background
+/// thread that gives freed pages back to the system (`background_thread:true`) runs. Neither glibc's
+/// allocator nor jemalloc without the settings starts it.
+async fn the_server_allocates_through_jemalloc_with_its_settings(app: TestApp) {
+    let url = url_of(&app, &app.db, &app.tmp.path().join("werkstatt.db")).await;
+    let server = start(&app, &url, &[]).await;
+    let pid = server.child.as_ref().expect("running").id();
+    let threads: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/task"))
+        .expect("threads of the server")
+        .map(|t| {
+            let comm = t.expect("thread").path().join("comm");
+            std::fs::read_to_string(comm)
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        })
+        .collect();
+    assert!(
+        threads.iter().any(|t| t == "jemalloc_bg_thd"),
+        "no jemalloc background thread among {threads:?}\n{}",
+        server.log()
+    );
+    let r = Client::new()
+        .get(format!("{}/healthz", server.base))
+        .send()
+        .await
+        .expect("GET /healthz");
+    assert_eq!(r.status(), StatusCode::OK, "{}", server.log());
 }
